@@ -1,0 +1,46 @@
+# Two commands matter: `make run` (local demo on embedded defaults) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test bench lint messages install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt '.[test]'
+	touch $(STAMP)
+
+# Local demo: SQLite and a filesystem Celery broker under var/, worker + beat beside the server.
+run: export DEBUG ?= true
+run: $(STAMP)
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --if-empty
+	@echo "Serving http://$(HOST)/ with a Celery worker and beat; Ctrl-C stops all."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A itsm worker -B --concurrency=2 --loglevel=INFO --schedule var/celerybeat-schedule & \
+	$(MANAGE) runserver $(HOST)
+
+test: export SECRET_KEY ?= insecure-key-for-tests-only
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(STAMP)
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

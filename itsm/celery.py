@@ -1,0 +1,28 @@
+"""The Celery app: tasks autodiscovered; the whole beat schedule is declared here."""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+
+app = Celery("itsm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # https://crontab.guru/#*_*_*_*_* - every minute
+    "heartbeat": {"task": "itsm.tasks.heartbeat", "schedule": crontab()},
+    # https://crontab.guru/#*_*_*_*_* - emails left behind while the broker was down
+    "outbox-drain": {"task": "itsm.tasks.outbox_drain", "schedule": crontab()},
+}
+
+
+def ensure_embedded_broker_folders() -> None:
+    """The filesystem transport needs its folders before a worker or producer touches them."""
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,60 @@
+"""A suspended client's people cannot sign in, use the API or file tickets, and are told why."""
+
+import pytest
+from django.urls import reverse
+
+from itsm.exceptions import ApplicationError
+from tests.factories import PASSWORD, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def suspended(client_a):
+    client_a.status = "suspended"
+    client_a.suspension_reason = "合同到期 contract expired"
+    client_a.save()
+    return client_a
+
+
+def test_sign_in_refused_with_reason(client, user_a1, suspended):
+    response = client.post(reverse("account_login"), {"login": "user_a1", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "合同到期 contract expired" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_existing_session_is_ended(login, user_a1, suspended):
+    web = login(user_a1)
+    response = web.get(reverse("portal:home"))
+    assert response.status_code == 403
+    assert "合同到期" in response.content.decode()
+    assert web.get(reverse("portal:home")).status_code == 302  # signed out: to the login page
+
+
+def test_api_token_refused_with_reason(client, user_a1, suspended):
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "user_a1", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert "suspended" in response.json()["detail"]
+
+
+def test_existing_token_refused(client, user_a1, suspended):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=user_a1)
+    response = client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    assert "suspended" in response.json()["detail"]
+
+
+def test_filing_refused(user_a1, suspended):
+    with pytest.raises(ApplicationError, match="suspended"):
+        make_ticket(requester=user_a1)
+
+
+def test_agents_still_sign_in(client, agent_a, suspended):
+    response = client.post(reverse("account_login"), {"login": "agent_a", "password": PASSWORD})
+    assert response.status_code == 302

@@ -1,0 +1,34 @@
+"""seed_demo creates the demo world once; a second run creates nothing."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from clients.models import Client, Site, Team, User
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = {"admin", "agent1", "agent2", "manager_a", "user_a1", "user_a2", "manager_b", "user_b1"}
+
+
+def counts():
+    return [m.objects.count() for m in (Client, Site, Team, User, Ticket)]
+
+
+def test_seed_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "pw-For-Demo-1")
+    first = counts()
+    call_command("seed_demo", "--password", "pw-For-Demo-1")
+    assert counts() == first
+    assert set(User.objects.values_list("username", flat=True)) == ACCOUNTS
+    assert Client.objects.count() == 2 and all(c.sites.count() >= 2 for c in Client.objects.all())
+    assert User.objects.get(username="user_a1").check_password("pw-For-Demo-1")
+    assert len(set(Ticket.objects.values_list("status", flat=True))) >= 3
+
+
+def test_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0

@@ -1,0 +1,73 @@
+"""Every route, visited by client B's people with client A's ids, shows nothing of client A.
+
+A new URL must be added to CASES (or, if it shows no tenant data, to EXEMPT) or this fails.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# Routes that show no tenant-owned data, or are covered by their own tests.
+EXEMPT_PREFIXES = ("admin:", "account_", "mfa_", "usersessions", "socialaccount")
+EXEMPT = {
+    "home",  # a redirect by role
+    "healthz",
+    "set_language",
+    "schema",
+    "api-docs",
+    "api-token",  # credentials in, token out (tests/clients)
+    "clients:invitation-accept",  # keyed by a secret token (tests/clients/test_invitations.py)
+}
+
+# name -> (method, function of the world returning URL args for client A's objects)
+CASES = {
+    "portal:home": ("get", lambda w: []),
+    "portal:ticket-list": ("get", lambda w: []),
+    "portal:ticket-new": ("get", lambda w: []),
+    "portal:ticket-detail": ("get", lambda w: [w["ticket"].pk]),
+    "tickets:ticket-queue": ("get", lambda w: []),
+    "tickets:ticket-client-list": ("get", lambda w: []),
+    "clients:invitation-create": ("get", lambda w: []),
+    "ticket-list": ("get", lambda w: []),
+    "ticket-detail": ("get", lambda w: [w["ticket"].pk]),
+}
+
+
+def named_routes(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_routes(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_route_is_classified():
+    unclassified = sorted(
+        name
+        for name in set(named_routes())
+        if name not in CASES and name not in EXEMPT and not name.startswith(EXEMPT_PREFIXES)
+    )
+    assert not unclassified, f"add an isolation case for these routes: {unclassified}"
+
+
+@pytest.fixture
+def world(ticket_a1, client_a):
+    return {"ticket": ticket_a1, "client": client_a, "markers": [ticket_a1.reference, ticket_a1.subject, client_a.name]}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("who", ["user_b1", "manager_b", "agent_b"])
+def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
+    from django.urls import reverse
+
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    method, args = CASES[name]
+    response = getattr(client, method)(reverse(name, args=args(world)))
+    assert response.status_code in (200, 302, 400, 403, 404, 405), response.status_code
+    body = response.content.decode()
+    for marker in world["markers"]:
+        assert marker not in body, f"{name} as {who} leaked {marker!r}"

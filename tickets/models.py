@@ -1,0 +1,273 @@
+"""Tickets, their immutable event timeline, attachments and the priority matrix."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client, ServiceCategory, Site, Team
+
+from .querysets import OPEN_STATUSES, TicketChildQuerySet, TicketQuerySet, TicketRowQuerySet
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting on user")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    API = "api", _("API")
+
+
+class Impact(models.IntegerChoices):
+    HIGH = 1, _("Many people or a whole site cannot work")
+    MEDIUM = 2, _("A few people are affected")
+    LOW = 3, _("Only me")
+
+
+class Urgency(models.IntegerChoices):
+    HIGH = 1, _("Work has stopped")
+    MEDIUM = 2, _("Work is slowed down")
+    LOW = 3, _("It can wait")
+
+
+class Priority(models.IntegerChoices):
+    P1 = 1, "P1"
+    P2 = 2, "P2"
+    P3 = 3, "P3"
+    P4 = 4, "P4"
+
+
+class PriorityRule(models.Model):
+    """One cell of the impact x urgency -> priority matrix; admins change it."""
+
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority)
+
+    class Meta:
+        ordering = ["impact", "urgency"]
+        verbose_name = _("priority rule")
+        verbose_name_plural = _("priority matrix")
+        constraints = [
+            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_rule_unique_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_impact_display()} / {self.get_urgency_display()} → P{self.priority}"
+
+
+class TicketCounter(models.Model):
+    """Last ticket number handed out per client; row-locked so numbers are never reused."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.last_number}"
+
+
+class Ticket(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="tickets")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="tickets")
+    reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+        verbose_name=_("requester"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.PORTAL)
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact, default=Impact.LOW)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency, default=Urgency.MEDIUM)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority, default=Priority.P3)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), max_length=20000)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("team")
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency counter.")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Written by the SLA engine: the next instant a running clock falls due (queue order).
+    sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "number"], name="ticket_unique_number"),
+        ]
+        indexes = [
+            models.Index(fields=["client", "status", "created_at"], name="ticket_client_status"),
+            models.Index(fields=["requester", "created_at"], name="ticket_requester"),
+            models.Index(fields=["site", "created_at"], name="ticket_site"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee"),
+            models.Index(
+                fields=["sla_due_at", "priority", "created_at"],
+                name="ticket_queue_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["client", "sla_due_at", "priority", "created_at"],
+                name="ticket_queue_client_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def clean(self):
+        if self.site_id and self.client_id and self.site.client_id != self.client_id:
+            raise ValidationError({"site": _("The site belongs to another client.")})
+
+
+class TicketEvent(models.Model):
+    """One immutable entry of a ticket's timeline."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        REPLY = "reply", _("Reply")
+        NOTE = "note", _("Internal note")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        PRIORITY = "priority", _("Priority changed")
+        CATEGORY = "category", _("Category changed")
+        FIELD = "field", _("Field changed")
+        ATTACHMENT = "attachment", _("Attachment added")
+        RATING = "rating", _("Rated")
+        SLA = "sla", _("SLA")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    is_internal = models.BooleanField(_("internal"), default=False)
+    body = models.TextField(_("text"), blank=True, max_length=20000)
+    field = models.CharField(max_length=40, blank=True)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = TicketChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        # The timeline is append-only: an existing event is never rewritten.
+        if self.pk is not None:
+            raise ValidationError("Ticket events are immutable.")
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random name: the stored path is never derived from user input nor served directly.
+    return f"attachments/{instance.client_id}/{instance.token}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        TicketEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    file = models.FileField(upload_to=attachment_path)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    is_internal = models.BooleanField(_("internal"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TicketChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Rating(models.Model):
+    """The requester's 1-5 satisfaction with a resolved ticket (CSAT)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("score"), choices=[(i, str(i)) for i in range(1, 6)]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TicketRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score}"

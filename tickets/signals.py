@@ -1,0 +1,7 @@
+"""Signals tickets send upward (the SLA engine listens) without importing the apps above."""
+
+from django.dispatch import Signal
+
+# Sent inside the writing transaction after a ticket row changed.
+# kwargs: ticket, actor, change ("created", "status", "priority", "reply", "reopened", ...), now
+ticket_changed = Signal()
