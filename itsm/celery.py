@@ -17,6 +17,8 @@ app.conf.beat_schedule = {
     "heartbeat": {"task": "itsm.tasks.heartbeat", "schedule": crontab()},
     # https://crontab.guru/#*_*_*_*_* - emails left behind while the broker was down
     "outbox-drain": {"task": "itsm.tasks.outbox_drain", "schedule": crontab()},
+    # https://crontab.guru/#7_*_*_*_* - hourly: close tickets resolved N days ago
+    "tickets-auto-close": {"task": "tickets.tasks.tickets_auto_close", "schedule": crontab(minute=7)},
 }
 
 

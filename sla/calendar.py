@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 Interval = tuple[int, int]
 DayHours = tuple[Interval, ...]
 Pause = tuple[datetime, datetime]
-# (start_us, end_us, reason) on the UTC microsecond axis.
+# (start, end, reason): microseconds on the UTC axis, or minutes of one local day.
 _Segment = tuple[int, int, str]
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -64,6 +64,11 @@ class Span:
     counted: bool
     reason: str
 
+    @property
+    def minutes(self) -> float:
+        """Real elapsed minutes; plain `end - start` in one zone is wall-clock time across DST."""
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)) / timedelta(minutes=1)
+
 
 class _Bucket(NamedTuple):
     """Working time and full ledger of one UTC day, as microsecond segments."""
@@ -101,7 +106,10 @@ def business_deadline(
     minutes: float,
     pauses: Iterable[Pause] = (),
 ) -> datetime:
-    """Return the earliest instant by which `minutes` business minutes have elapsed."""
+    """Return the earliest instant, in the calendar's zone, by which `minutes` have elapsed.
+
+    Raises CalendarError when the calendar offers no such time within 20 years.
+    """
     calendar = _calendar(spec)
     need = _minutes_to_us(minutes)
     origin = _to_us(start, "start")

@@ -18,6 +18,7 @@ def _celery_eager():
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Mandatory staff 2FA has its own tests; elsewhere staff sign in directly.
     settings.MFA_REQUIRED_FOR_STAFF = False
 

@@ -29,6 +29,9 @@ CASES = {
     "tickets:ticket-queue": ("get", lambda w: []),
     "tickets:ticket-client-list": ("get", lambda w: []),
     "clients:invitation-create": ("get", lambda w: []),
+    "tickets:ticket-workspace": ("get", lambda w: [w["ticket"].pk]),
+    "tickets:ticket-client-detail": ("get", lambda w: [w["ticket"].pk]),
+    "tickets:attachment-download": ("get", lambda w: [w["attachment"].pk]),
     "ticket-list": ("get", lambda w: []),
     "ticket-detail": ("get", lambda w: [w["ticket"].pk]),
 }
@@ -54,8 +57,15 @@ def test_every_route_is_classified():
 
 
 @pytest.fixture
-def world(ticket_a1, client_a):
-    return {"ticket": ticket_a1, "client": client_a, "markers": [ticket_a1.reference, ticket_a1.subject, client_a.name]}
+def world(ticket_a1, client_a, user_a1):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets.services import attachment_add
+
+    upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
+    attachment = attachment_add(actor=user_a1, ticket=ticket_a1, upload=upload)
+    markers = [ticket_a1.reference, ticket_a1.subject, client_a.name, "client A secret contents"]
+    return {"ticket": ticket_a1, "client": client_a, "attachment": attachment, "markers": markers}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

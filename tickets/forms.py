@@ -5,7 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import ServiceCategory, Site
 
-from .models import Impact, Urgency
+from .models import Impact, Priority, Status, Urgency
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more files; each is checked by the attachment rules in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class TicketCreateForm(forms.Form):
@@ -26,9 +45,72 @@ class TicketCreateForm(forms.Form):
         max_length=20000,
         help_text=_("Markdown is supported."),
     )
+    files = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, user, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["site"].queryset = Site.objects.visible_to(user).active()
         self.fields["site"].initial = user.site_id
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
+    )
+    files = MultipleFileField(label=_("Attachments"))
+    internal = forms.BooleanField(label=_("Internal note (not shown to the client)"), required=False)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+
+class PriorityForm(VersionedForm):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+
+
+class CategoryForm(VersionedForm):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=ServiceCategory.objects.none(), required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=None, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+
+    def __init__(self, *args, agents, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents
+        self.fields["team"].queryset = teams
+
+
+class EditForm(VersionedForm):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you?"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(choices=[("assign", "assign"), ("status", "status")])
+    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    status = forms.ChoiceField(choices=[("", "—"), *Status.choices], required=False)
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents

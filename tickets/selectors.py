@@ -1,23 +1,27 @@
 """Reads of tickets, always through visible_to(user)."""
 
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
-from .models import Ticket, TicketEvent
+from clients.models import Client, ServiceCategory, Team, User
+
+from .models import Attachment, Rating, Ticket, TicketEvent
+
+LIST_FILTERS = ("client", "site", "priority", "assignee", "team", "category")
 
 
 def ticket_list_for(*, user, filters: dict | None = None):
     """Tickets the user may see, filtered; ordering is the caller's (queue vs my tickets)."""
     filters = filters or {}
     rows = Ticket.objects.visible_to(user)
-    if filters.get("status") == "all":
-        pass
-    elif filters.get("status") == "open":
+    status = filters.get("status")
+    if status == "open":
         rows = rows.open()
-    elif filters.get("status"):
-        rows = rows.filter(status=filters["status"])
-    for key in ("client", "site", "priority", "assignee", "team", "category"):
+    elif status and status != "all":
+        rows = rows.filter(status=status)
+    for key in LIST_FILTERS:
         if filters.get(key):
-            rows = rows.filter(**{f"{key}_id" if key != "priority" else key: filters[key]})
+            rows = rows.filter(**{key if key == "priority" else f"{key}_id": filters[key]})
     if filters.get("mine"):
         rows = rows.filter(assignee_id=user.pk)
     if filters.get("unassigned"):
@@ -34,8 +38,6 @@ def ticket_list_for(*, user, filters: dict | None = None):
 
 def ticket_get_for(*, user, ticket_id: int) -> Ticket:
     """The ticket if the user may see it; another tenant's id and a missing id both 404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Ticket.objects.visible_to(user).select_related(
             "client", "site", "requester", "assignee", "team", "category"
@@ -50,5 +52,53 @@ def ticket_events_for(*, user, ticket: Ticket):
         TicketEvent.objects.visible_to(user)
         .filter(ticket=ticket)
         .select_related("actor")
+        .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+def attachments_for(*, user, ticket: Ticket):
+    return Attachment.objects.visible_to(user).filter(ticket=ticket).order_by("created_at")
+
+
+def attachment_get_for(*, user, attachment_id: int) -> Attachment:
+    return get_object_or_404(Attachment.objects.visible_to(user).select_related("ticket"), pk=attachment_id)
+
+
+def rating_for(*, user, ticket: Ticket) -> Rating | None:
+    return Rating.objects.visible_to(user).filter(ticket=ticket).first()
+
+
+def requester_other_open_tickets(*, user, ticket: Ticket, limit: int = 5):
+    return (
+        Ticket.objects.visible_to(user)
+        .open()
+        .filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at")[:limit]
+    )
+
+
+def assignable_agents_for(*, user, client_id: int | None = None):
+    """Agents serving `client_id` (or any client the user serves)."""
+    agents = User.objects.visible_to(user).agents()
+    if client_id is not None:
+        agents = agents.filter(teams__clients=client_id)
+    elif not user.is_admin_role:
+        agents = agents.filter(teams__clients__in=user.served_client_ids())
+    return agents.distinct().order_by("username")
+
+
+def teams_for(*, user, client_id: int | None = None):
+    teams = Team.objects.all() if user.is_admin_role else Team.objects.filter(clients__in=user.served_client_ids())
+    if client_id is not None:
+        teams = teams.filter(clients=client_id)
+    return teams.distinct().order_by("name")
+
+
+def categories_covered_for(*, client_id: int):
+    return ServiceCategory.objects.filter(is_active=True, agreements__client_id=client_id).distinct()
+
+
+def clients_for(*, user):
+    return Client.objects.visible_to(user).order_by("name")

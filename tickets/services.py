@@ -1,16 +1,40 @@
-"""Writes of tickets: one service per intent, each recording a timeline event."""
+"""Writes of tickets: one service per intent, each recording a timeline event.
 
+Every service that changes a ticket locks its row, checks the caller's `expected_version`
+(optimistic concurrency for edits made on a stale page), bumps the version, appends an
+immutable TicketEvent and tells listeners (the SLA engine) through `ticket_changed`.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Client, ServiceAgreement, ServiceCategory, Site, User
-from itsm.exceptions import ApplicationError
+from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
+from itsm.exceptions import ApplicationError, ConflictError
 from itsm.tenancy import Role
 
-from .models import Channel, Impact, PriorityRule, Ticket, TicketCounter, TicketEvent, Urgency
+from . import notifications
+from .attachments import check_upload, new_token
+from .models import (
+    Attachment,
+    Channel,
+    Impact,
+    Priority,
+    PriorityRule,
+    Rating,
+    Status,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    Urgency,
+)
 from .signals import ticket_changed
+from .workflow import ensure_transition_allowed
 
 
 def priority_for(*, impact: int, urgency: int) -> int:
@@ -23,11 +47,21 @@ def priority_for(*, impact: int, urgency: int) -> int:
 
 def ticket_reference_allocate(*, client: Client) -> tuple[int, str]:
     """Next number of `client`; the counter row lock makes concurrent creates queue up."""
-    counter, _created = TicketCounter.objects.get_or_create(client=client)
-    counter = TicketCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
+    TicketCounter.objects.get_or_create(client=client)
+    counter = TicketCounter.objects.select_for_update().get(pk=client.pk)
+    counter.last_number = F("last_number") + 1
     counter.save(update_fields=["last_number"])
+    counter.refresh_from_db(fields=["last_number"])
     return counter.last_number, f"{client.code}-{counter.last_number:06d}"
+
+
+def agreement_covers(*, client: Client, category: ServiceCategory) -> bool:
+    today = timezone.localdate()
+    return (
+        ServiceAgreement.objects.filter(client=client, categories=category, start_date__lte=today)
+        .exclude(end_date__lt=today)
+        .exists()
+    )
 
 
 def ensure_can_file_for(actor: User, requester: User) -> None:
@@ -39,8 +73,66 @@ def ensure_can_file_for(actor: User, requester: User) -> None:
     raise PermissionDenied(_("You may not file a ticket for this person."))
 
 
+def ensure_can_work_on(actor: User, ticket: Ticket) -> None:
+    """Provider staff serving the ticket's client (admins serve all)."""
+    if actor.is_admin_role:
+        return
+    if actor.role == Role.AGENT and ticket.client_id in actor.served_client_ids():
+        return
+    raise PermissionDenied(_("Only the service desk serving this client can do that."))
+
+
+def ensure_is_requester_side(actor: User, ticket: Ticket) -> None:
+    """The requester, or a site lead of the ticket's site."""
+    if actor.role != Role.END_USER or actor.client_id != ticket.client_id:
+        raise PermissionDenied(_("Only the person who reported this can do that."))
+    if actor.pk != ticket.requester_id and not (actor.is_site_lead and actor.site_id == ticket.site_id):
+        raise PermissionDenied(_("Only the person who reported this can do that."))
+
+
+def ensure_agent_serves(agent: User, client_id: int) -> None:
+    if agent.role not in (Role.AGENT, Role.ADMIN) or not agent.is_active:
+        raise ApplicationError(_("%(name)s is not an active agent.") % {"name": agent.display_name})
+    if agent.role == Role.AGENT and client_id not in agent.served_client_ids():
+        raise ApplicationError(
+            _("%(name)s is not in a team serving this client.") % {"name": agent.display_name}
+        )
+
+
 def event_record(*, ticket: Ticket, actor: User | None, kind: str, **fields) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, client_id=ticket.client_id, actor=actor, kind=kind, **fields)
+    return TicketEvent.objects.create(
+        ticket=ticket, client_id=ticket.client_id, actor=actor, kind=kind, **fields
+    )
+
+
+def ticket_lock(*, ticket: Ticket, expected_version: int | None = None) -> Ticket:
+    """Re-read `ticket` under a row lock; refuse if the caller's copy is stale."""
+    locked = (
+        Ticket.objects.select_for_update()
+        .select_related("client", "requester", "assignee")
+        .get(pk=ticket.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        last = locked.events.exclude(kind=TicketEvent.Kind.SLA).select_related("actor").last()
+        who = last.actor.display_name if last and last.actor else _("someone else")
+        raise ConflictError(
+            _(
+                "%(ref)s was changed by %(who)s after you opened it. Nothing was saved: "
+                "reload to see their change, then apply yours again."
+            )
+            % {"ref": locked.reference, "who": who},
+            {"code": "stale", "current_version": locked.version},
+        )
+    return locked
+
+
+def _save(ticket: Ticket, fields: list[str]) -> None:
+    ticket.version += 1
+    ticket.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _changed(ticket: Ticket, actor: User | None, change: str, now) -> None:
+    ticket_changed.send(Ticket, ticket=ticket, actor=actor, change=change, now=now)
 
 
 @transaction.atomic
@@ -55,9 +147,14 @@ def ticket_create(
     impact: int = Impact.LOW,
     urgency: int = Urgency.MEDIUM,
     channel: str = Channel.PORTAL,
+    files=(),
     now=None,
 ) -> Ticket:
-    """File a ticket. Site defaults to the requester's; the category must be covered."""
+    """File a ticket. Site defaults to the requester's; the category must be covered.
+
+    Emails the requester after commit.
+    """
+    now = now or timezone.now()
     requester = requester or actor
     ensure_can_file_for(actor, requester)
     reason = requester.access_blocked_reason()
@@ -76,6 +173,7 @@ def ticket_create(
     subject, description = subject.strip(), description.strip()
     if not subject or not description:
         raise ApplicationError(_("Subject and description are both required."))
+    checked = [(upload, check_upload(upload)) for upload in files]
     number, reference = ticket_reference_allocate(client=client)
     ticket = Ticket(
         client=client,
@@ -94,13 +192,299 @@ def ticket_create(
     )
     ticket.full_clean()
     ticket.save()
-    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=reference)
-    ticket_changed.send(Ticket, ticket=ticket, actor=actor, change="created", now=now or timezone.now())
+    event = event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=reference)
+    for upload, content_type in checked:
+        _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type, event=event)
+    _changed(ticket, actor, "created", now)
+    notifications.ticket_created(ticket)
     return ticket
 
 
-def agreement_covers(*, client: Client, category: ServiceCategory) -> bool:
-    today = timezone.localdate()
-    return ServiceAgreement.objects.filter(
-        client=client, categories=category, start_date__lte=today
-    ).exclude(end_date__lt=today).exists()
+@transaction.atomic
+def ticket_claim(*, actor: User, ticket: Ticket, now=None) -> Ticket:
+    """Take an unassigned ticket. Of two agents claiming at once exactly one wins."""
+    ensure_can_work_on(actor, ticket)
+    ticket = ticket_lock(ticket=ticket)
+    if ticket.assignee_id == actor.pk:
+        return ticket
+    if ticket.assignee_id is not None:
+        raise ConflictError(
+            _("%(ref)s is already taken by %(who)s.")
+            % {"ref": ticket.reference, "who": ticket.assignee.display_name},
+            {"code": "already_claimed", "assignee": ticket.assignee.username},
+        )
+    return _assign(actor=actor, ticket=ticket, agent=actor, team=None, now=now or timezone.now())
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    actor: User,
+    ticket: Ticket,
+    agent: User | None = None,
+    team: Team | None = None,
+    expected_version: int | None = None,
+    now=None,
+) -> Ticket:
+    """Assign to an agent and/or a team that serve the ticket's client; notifies the agent."""
+    ensure_can_work_on(actor, ticket)
+    ticket = ticket_lock(ticket=ticket, expected_version=expected_version)
+    if agent is None and team is None:
+        raise ApplicationError(_("Choose an agent or a team."))
+    return _assign(actor=actor, ticket=ticket, agent=agent, team=team, now=now or timezone.now())
+
+
+def _assign(*, actor, ticket, agent, team, now) -> Ticket:
+    if agent is not None:
+        ensure_agent_serves(agent, ticket.client_id)
+    if team is not None and not team.clients.filter(pk=ticket.client_id).exists():
+        raise ApplicationError(_("Team %(team)s does not serve this client.") % {"team": team.name})
+    if not ticket.is_open:
+        raise ApplicationError(_("A closed, resolved or cancelled ticket cannot be assigned."))
+    fields = []
+    if agent is not None and agent.pk != ticket.assignee_id:
+        old = ticket.assignee.username if ticket.assignee else ""
+        ticket.assignee = agent
+        fields.append("assignee")
+        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ASSIGNED, field="assignee",
+                     old_value=old, new_value=agent.username)
+    if team is not None and team.pk != ticket.team_id:
+        old = ticket.team.name if ticket.team_id else ""
+        ticket.team = team
+        fields.append("team")
+        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ASSIGNED, field="team",
+                     old_value=old, new_value=team.name)
+    if agent is not None and ticket.status in (Status.NEW, Status.REOPENED):
+        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, field="status",
+                     old_value=ticket.status, new_value=Status.ASSIGNED)
+        ticket.status = Status.ASSIGNED
+        fields.append("status")
+    if not fields:
+        return ticket
+    _save(ticket, fields)
+    _changed(ticket, actor, "assigned", now)
+    if "assignee" in fields and agent.pk != actor.pk:
+        notifications.ticket_assigned(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_status(
+    *,
+    actor: User,
+    ticket: Ticket,
+    status: str,
+    expected_version: int | None = None,
+    comment: str = "",
+    now=None,
+) -> Ticket:
+    """Move along the workflow (ALLOWED_TRANSITIONS); illegal moves are refused with a reason."""
+    now = now or timezone.now()
+    if actor.is_provider_staff:
+        ensure_can_work_on(actor, ticket)
+    else:
+        ensure_is_requester_side(actor, ticket)
+    ticket = ticket_lock(ticket=ticket, expected_version=expected_version)
+    old = ticket.status
+    if status == old:
+        return ticket
+    ensure_transition_allowed(actor=actor, current=old, target=status)
+    if status == Status.REOPENED and ticket.resolved_at:
+        window = timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
+        if now - ticket.resolved_at > window:
+            raise ApplicationError(_("This ticket was resolved too long ago to reopen; file a new one."))
+    ticket.status = status
+    fields = ["status"]
+    if status == Status.RESOLVED:
+        ticket.resolved_at, fields = now, [*fields, "resolved_at"]
+    elif status == Status.CLOSED:
+        ticket.closed_at, fields = now, [*fields, "closed_at"]
+    elif status == Status.REOPENED:
+        ticket.resolved_at, fields = None, [*fields, "resolved_at"]
+    _save(ticket, fields)
+    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, field="status",
+                 old_value=old, new_value=status, body=comment.strip())
+    _changed(ticket, actor, "status", now)
+    if status == Status.RESOLVED:
+        notifications.ticket_resolved(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_priority(
+    *, actor: User, ticket: Ticket, priority: int, expected_version: int | None = None, now=None
+) -> Ticket:
+    ensure_can_work_on(actor, ticket)
+    if priority not in Priority.values:
+        raise ApplicationError(_("Priority must be 1 to 4."))
+    ticket = ticket_lock(ticket=ticket, expected_version=expected_version)
+    if ticket.priority == priority:
+        return ticket
+    old = ticket.priority
+    ticket.priority = priority
+    _save(ticket, ["priority"])
+    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.PRIORITY, field="priority",
+                 old_value=f"P{old}", new_value=f"P{priority}")
+    _changed(ticket, actor, "priority", now or timezone.now())
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_category(
+    *, actor: User, ticket: Ticket, category: ServiceCategory | None, expected_version: int | None = None
+) -> Ticket:
+    ensure_can_work_on(actor, ticket)
+    if category is not None and not agreement_covers(client=ticket.client, category=category):
+        raise ApplicationError(
+            _("“%(category)s” is not covered by the service agreement.") % {"category": category}
+        )
+    ticket = ticket_lock(ticket=ticket, expected_version=expected_version)
+    if ticket.category_id == (category.pk if category else None):
+        return ticket
+    old = str(ticket.category) if ticket.category_id else ""
+    ticket.category = category
+    _save(ticket, ["category"])
+    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CATEGORY, field="category",
+                 old_value=old, new_value=str(category or ""))
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(
+    *, actor: User, ticket: Ticket, expected_version: int, subject: str, description: str
+) -> Ticket:
+    """Staff edit of subject/description; each changed field is a timeline event."""
+    ensure_can_work_on(actor, ticket)
+    ticket = ticket_lock(ticket=ticket, expected_version=expected_version)
+    changes = {"subject": subject.strip(), "description": description.strip()}
+    if not all(changes.values()):
+        raise ApplicationError(_("Subject and description are both required."))
+    fields = [name for name, value in changes.items() if getattr(ticket, name) != value]
+    for name in fields:
+        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.FIELD, field=name,
+                     old_value=getattr(ticket, name)[:300], new_value=changes[name][:300])
+        setattr(ticket, name, changes[name])
+    if fields:
+        ticket.full_clean()
+        _save(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply(
+    *, actor: User, ticket: Ticket, body: str, internal: bool = False, files=(), now=None
+) -> TicketEvent:
+    """A public reply (either side) or an internal note (staff only), with attachments.
+
+    A requester's reply to a ticket waiting on them puts it back in progress; the first public
+    staff reply is the first response (the SLA response clock stops there).
+    """
+    now = now or timezone.now()
+    staff = actor.is_provider_staff
+    if staff:
+        ensure_can_work_on(actor, ticket)
+    elif internal:
+        raise PermissionDenied(_("Only the service desk can write internal notes."))
+    else:
+        ensure_is_requester_side(actor, ticket)
+    body = body.strip()
+    if not body and not files:
+        raise ApplicationError(_("Write a message or attach a file."))
+    checked = [(upload, check_upload(upload)) for upload in files]
+    ticket = ticket_lock(ticket=ticket)
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise ApplicationError(_("This ticket is closed; file a new one."))
+    kind = TicketEvent.Kind.NOTE if internal else TicketEvent.Kind.REPLY
+    event = event_record(ticket=ticket, actor=actor, kind=kind, is_internal=internal, body=body)
+    for upload, content_type in checked:
+        _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type,
+                          event=event, internal=internal)
+    fields = []
+    if staff and not internal and ticket.first_response_at is None:
+        ticket.first_response_at, fields = now, ["first_response_at"]
+    if not staff and ticket.status == Status.WAITING:
+        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, field="status",
+                     old_value=ticket.status, new_value=Status.IN_PROGRESS)
+        ticket.status, fields = Status.IN_PROGRESS, [*fields, "status"]
+    _save(ticket, fields)
+    _changed(ticket, actor, "note" if internal else "reply", now)
+    if not internal:
+        notifications.ticket_replied(ticket, event)
+    return event
+
+
+def _attachment_store(*, ticket, actor, upload, content_type, event=None, internal=False) -> Attachment:
+    attachment = Attachment(
+        ticket=ticket, client_id=ticket.client_id, event=event, token=new_token(),
+        filename=upload.name[-200:], content_type=content_type, size=upload.size,
+        is_internal=internal, uploaded_by=actor,
+    )
+    attachment.file.save(attachment.token, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, ticket: Ticket, upload, internal: bool = False) -> Attachment:
+    """Attach a file on its own (API); recorded as a timeline event."""
+    if actor.is_provider_staff:
+        ensure_can_work_on(actor, ticket)
+    elif internal:
+        raise PermissionDenied(_("Only the service desk can add internal files."))
+    else:
+        ensure_is_requester_side(actor, ticket)
+    content_type = check_upload(upload)
+    ticket = ticket_lock(ticket=ticket)
+    event = event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT,
+                         is_internal=internal, new_value=upload.name[-200:])
+    return _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type,
+                             event=event, internal=internal)
+
+
+@transaction.atomic
+def ticket_rate(*, actor: User, ticket: Ticket, score: int, comment: str = "") -> Rating:
+    """The requester rates a resolved or closed ticket once (1-5)."""
+    ensure_is_requester_side(actor, ticket)
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+        raise ApplicationError(_("You can rate a ticket once it is resolved."))
+    if not 1 <= int(score) <= 5:
+        raise ApplicationError(_("The rating must be 1 to 5."))
+    if Rating.objects.filter(ticket=ticket).exists():
+        raise ApplicationError(_("You have already rated this ticket."))
+    rating = Rating.objects.create(ticket=ticket, client_id=ticket.client_id, score=int(score),
+                                   comment=comment.strip(), rated_by=actor)
+    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.RATING, new_value=str(score),
+                 body=comment.strip())
+    return rating
+
+
+def tickets_auto_close(*, now=None) -> int:
+    """Close tickets resolved more than TICKET_AUTO_CLOSE_DAYS ago (periodic task)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
+    closed = 0
+    due = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff).values_list("pk", flat=True)
+    for pk in list(due[:1000]):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            if ticket.status != Status.RESOLVED or ticket.resolved_at > cutoff:
+                continue  # reopened meanwhile
+            ticket.status, ticket.closed_at = Status.CLOSED, now
+            _save(ticket, ["status", "closed_at"])
+            event_record(ticket=ticket, actor=None, kind=TicketEvent.Kind.STATUS, field="status",
+                         old_value=Status.RESOLVED, new_value=Status.CLOSED,
+                         body=f"auto-close after {settings.TICKET_AUTO_CLOSE_DAYS} days")
+            _changed(ticket, None, "status", now)
+            closed += 1
+    return closed
+
+
+def tickets_bulk(*, actor: User, tickets, action, **kwargs) -> tuple[list[Ticket], list[str]]:
+    """Apply one service to many tickets; each in its own transaction, errors collected."""
+    done, errors = [], []
+    for ticket in tickets:
+        try:
+            done.append(action(actor=actor, ticket=ticket, **kwargs))
+        except (ApplicationError, PermissionDenied) as exc:
+            errors.append(f"{ticket.reference}: {getattr(exc, 'message', exc)}")
+    return done, errors

@@ -1,14 +1,24 @@
-"""Staff queue and the read-only client manager list."""
+"""Staff queue and workspace, the client manager's read-only list/detail, attachment download."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
+from itsm.exceptions import ApplicationError
 from itsm.tenancy import Role
 
-from . import selectors
+from . import selectors, services
+from .forms import AssignForm, BulkForm, CategoryForm, EditForm, PriorityForm, ReplyForm, StatusForm
+from .models import Priority, Status
 
 QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "category", "q")
+QUEUE_ORDER = ("sla_due_at", "priority", "created_at", "id")
 
 
 def queue_filters(params) -> dict:
@@ -19,34 +29,205 @@ def queue_filters(params) -> dict:
     return filters
 
 
+def error_text(exc) -> str:
+    return str(getattr(exc, "message", None) or exc)
+
+
 class StaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     def test_func(self):
         return self.request.user.is_provider_staff
 
 
-class TicketQueueView(StaffRequiredMixin, TemplateView):
+class ClientManagerMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return self.request.user.role == Role.CLIENT_MANAGER
+
+
+class TicketQueueView(StaffRequiredMixin, View):
+    """One queue over the clients the agent's teams serve, most urgent first."""
+
     template_name = "tickets/ticket_queue.html"
 
-    def get_context_data(self, **kwargs):
-        rows = selectors.ticket_list_for(
-            user=self.request.user, filters=queue_filters(self.request.GET)
-        ).select_related("client", "site", "requester", "assignee")
-        rows = rows.order_by("sla_due_at", "priority", "created_at", "id")
-        page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
-        return {**super().get_context_data(**kwargs), "page": page}
+    def get(self, request, errors=(), status=200):
+        user = request.user
+        filters = queue_filters(request.GET)
+        rows = (
+            selectors.ticket_list_for(user=user, filters=filters)
+            .select_related("client", "site", "requester", "assignee", "team")
+            .order_by(*QUEUE_ORDER)
+        )
+        page = Paginator(rows, 50, allow_empty_first_page=True).get_page(request.GET.get("page"))
+        agents = selectors.assignable_agents_for(user=user)
+        context = {
+            "page": page,
+            "filters": filters,
+            "clients": selectors.clients_for(user=user),
+            "agents": agents,
+            "teams": selectors.teams_for(user=user),
+            "statuses": Status.choices,
+            "priorities": Priority.choices,
+            "errors": errors,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def post(self, request):
+        """Bulk assign or bulk status change over the ticked rows."""
+        user = request.user
+        form = BulkForm(request.POST, agents=selectors.assignable_agents_for(user=user))
+        ids = [int(pk) for pk in request.POST.getlist("tickets") if pk.isdigit()]
+        tickets = list(selectors.ticket_list_for(user=user, filters={"status": "all"}).filter(pk__in=ids))
+        if not form.is_valid() or not tickets:
+            return self.get(request, errors=[_("Tick at least one ticket and choose what to do.")], status=400)
+        data = form.cleaned_data
+        if data["action"] == "assign":
+            if data["assignee"] is None:
+                return self.get(request, errors=[_("Choose the agent to assign to.")], status=400)
+            done, errors = services.tickets_bulk(actor=user, tickets=tickets, action=services.ticket_assign, agent=data["assignee"])
+        else:
+            if not data["status"]:
+                return self.get(request, errors=[_("Choose the new status.")], status=400)
+            done, errors = services.tickets_bulk(actor=user, tickets=tickets, action=services.ticket_change_status, status=data["status"])
+        if done:
+            messages.success(request, _("%(n)d tickets updated.") % {"n": len(done)})
+        for error in errors:
+            messages.error(request, error)
+        return redirect(request.get_full_path())
 
 
-class ClientTicketListView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+class TicketWorkspaceView(StaffRequiredMixin, View):
+    """Everything about one ticket for the agent: timeline with notes, actions, requester card."""
+
+    template_name = "tickets/ticket_workspace.html"
+    ACTIONS = {"claim", "assign", "status", "priority", "category", "reply", "edit"}
+
+    def forms_for(self, ticket, data=None, action=None):
+        user = self.request.user
+        initial = {"version": ticket.version}
+
+        def bound(name):
+            return data if action == name else None
+
+        return {
+            "reply_form": ReplyForm(bound("reply"), self.request.FILES if action == "reply" else None),
+            "status_form": StatusForm(bound("status"), initial={**initial, "status": ticket.status}),
+            "priority_form": PriorityForm(bound("priority"), initial={**initial, "priority": ticket.priority}),
+            "category_form": CategoryForm(
+                bound("category"), initial={**initial, "category": ticket.category_id},
+                categories=selectors.categories_covered_for(client_id=ticket.client_id),
+            ),
+            "assign_form": AssignForm(
+                bound("assign"), initial={**initial, "assignee": ticket.assignee_id, "team": ticket.team_id},
+                agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
+                teams=selectors.teams_for(user=user, client_id=ticket.client_id),
+            ),
+            "edit_form": EditForm(
+                bound("edit"), initial={**initial, "subject": ticket.subject, "description": ticket.description}
+            ),
+        }
+
+    def render_page(self, ticket, forms, error=None, status=200):
+        user = self.request.user
+        context = {
+            "ticket": ticket,
+            "events": selectors.ticket_events_for(user=user, ticket=ticket),
+            "other_open": selectors.requester_other_open_tickets(user=user, ticket=ticket),
+            "rating": selectors.rating_for(user=user, ticket=ticket),
+            "extra_panels": workspace_panels(user=user, ticket=ticket),
+            "error": error,
+            **forms,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, ticket_id):
+        ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+        return self.render_page(ticket, self.forms_for(ticket))
+
+    def post(self, request, ticket_id):
+        user = request.user
+        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
+        action = request.POST.get("action")
+        if action not in self.ACTIONS:
+            return self.render_page(ticket, self.forms_for(ticket), _("Unknown action."), 400)
+        forms = self.forms_for(ticket, request.POST, action)
+        form = forms.get(f"{action}_form")
+        if form is not None and not form.is_valid():
+            return self.render_page(ticket, forms, _("Please correct the marked fields."), 400)
+        data = form.cleaned_data if form is not None else {}
+        try:
+            self.perform(action, ticket, data)
+        except ApplicationError as exc:
+            return self.render_page(ticket, forms, error_text(exc), exc.status_code)
+        except PermissionDenied as exc:
+            return self.render_page(ticket, forms, error_text(exc), 403)
+        messages.success(request, _("Saved."))
+        return redirect("tickets:ticket-workspace", ticket_id=ticket.pk)
+
+    def perform(self, action, ticket, data):
+        actor = self.request.user
+        version = data.get("version")
+        if action == "claim":
+            services.ticket_claim(actor=actor, ticket=ticket)
+        elif action == "assign":
+            services.ticket_assign(actor=actor, ticket=ticket, agent=data["assignee"], team=data["team"], expected_version=version)
+        elif action == "status":
+            services.ticket_change_status(actor=actor, ticket=ticket, status=data["status"], comment=data["comment"], expected_version=version)
+        elif action == "priority":
+            services.ticket_change_priority(actor=actor, ticket=ticket, priority=data["priority"], expected_version=version)
+        elif action == "category":
+            services.ticket_change_category(actor=actor, ticket=ticket, category=data["category"], expected_version=version)
+        elif action == "edit":
+            services.ticket_update(actor=actor, ticket=ticket, subject=data["subject"], description=data["description"], expected_version=version)
+        elif action == "reply":
+            services.ticket_reply(actor=actor, ticket=ticket, body=data["body"], internal=data["internal"], files=data["files"])
+
+
+# Apps above tickets (the SLA engine) add panels to the workspace by registering a callable
+# (user, ticket) -> (template name, context); tickets never imports them.
+WORKSPACE_PANELS: list = []
+
+
+def workspace_panels(*, user, ticket) -> list[tuple[str, dict]]:
+    return [panel(user=user, ticket=ticket) for panel in WORKSPACE_PANELS]
+
+
+class ClientTicketListView(ClientManagerMixin, TemplateView):
     """All tickets of the manager's client, read-only."""
 
     template_name = "tickets/ticket_client_list.html"
 
-    def test_func(self):
-        return self.request.user.role == Role.CLIENT_MANAGER
-
     def get_context_data(self, **kwargs):
-        filters = {k: self.request.GET.get(k) for k in ("status", "site", "q") if self.request.GET.get(k)}
+        params = self.request.GET
+        filters = {k: params.get(k) for k in ("status", "site", "q", "priority") if params.get(k)}
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
         rows = rows.select_related("site", "requester", "assignee").order_by("-created_at", "-id")
-        page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
-        return {**super().get_context_data(**kwargs), "page": page}
+        page = Paginator(rows, 50).get_page(params.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page, "filters": filters, "statuses": Status.choices}
+
+
+class ClientTicketDetailView(ClientManagerMixin, TemplateView):
+    template_name = "tickets/ticket_client_detail.html"
+
+    def get_context_data(self, ticket_id, **kwargs):
+        user = self.request.user
+        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
+        return {
+            **super().get_context_data(**kwargs),
+            "ticket": ticket,
+            "events": selectors.ticket_events_for(user=user, ticket=ticket),
+            "rating": selectors.rating_for(user=user, ticket=ticket),
+            "extra_panels": workspace_panels(user=user, ticket=ticket),
+        }
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Files are only ever served here, after the same visibility check as their ticket."""
+
+    def get(self, request, attachment_id):
+        attachment = selectors.attachment_get_for(user=request.user, attachment_id=attachment_id)
+        response = FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

@@ -1,19 +1,22 @@
-"""The end user's portal: home, new ticket, my tickets, ticket detail."""
+"""The end user's portal: home, new ticket, my tickets, ticket detail with reply/confirm/rate."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from clients.models import ServiceCategory
 from itsm.exceptions import ApplicationError
 from itsm.tenancy import Role
 from tickets import selectors, services
-from tickets.forms import TicketCreateForm
+from tickets.forms import RatingForm, ReplyForm, TicketCreateForm
+from tickets.models import Status
+
+from .selectors import notices_for
 
 
 @login_required
@@ -32,19 +35,17 @@ class EndUserMixin(LoginRequiredMixin, UserPassesTestMixin):
         return self.request.user.role == Role.END_USER
 
 
-def covered_categories(user):
-    return ServiceCategory.objects.filter(
-        is_active=True, agreements__client_id=user.client_id
-    ).distinct()
-
-
 class PortalHomeView(EndUserMixin, TemplateView):
     template_name = "users_portal/home.html"
 
     def get_context_data(self, **kwargs):
-        rows = selectors.ticket_list_for(user=self.request.user, filters={"status": "open"})
-        open_tickets = rows.select_related("site").order_by("-created_at", "-id")[:10]
-        return {**super().get_context_data(**kwargs), "open_tickets": open_tickets}
+        user = self.request.user
+        rows = selectors.ticket_list_for(user=user, filters={"status": "open"})
+        return {
+            **super().get_context_data(**kwargs),
+            "open_tickets": rows.select_related("site").order_by("-created_at", "-id")[:10],
+            "notices": notices_for(user=user),
+        }
 
 
 class MyTicketListView(EndUserMixin, TemplateView):
@@ -61,15 +62,16 @@ class MyTicketListView(EndUserMixin, TemplateView):
 class TicketCreateView(EndUserMixin, View):
     template_name = "users_portal/ticket_new.html"
 
-    def _form(self, data=None):
+    def _form(self, data=None, files=None):
         user = self.request.user
-        return TicketCreateForm(data, user=user, categories=covered_categories(user))
+        categories = selectors.categories_covered_for(client_id=user.client_id)
+        return TicketCreateForm(data, files, user=user, categories=categories)
 
     def get(self, request):
         return render(request, self.template_name, {"form": self._form()})
 
     def post(self, request):
-        form = self._form(request.POST)
+        form = self._form(request.POST, request.FILES)
         if form.is_valid():
             try:
                 ticket = services.ticket_create(actor=request.user, **form.cleaned_data)
@@ -83,11 +85,53 @@ class TicketCreateView(EndUserMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class TicketDetailView(EndUserMixin, TemplateView):
-    template_name = "users_portal/ticket_detail.html"
+class TicketDetailView(EndUserMixin, View):
+    """The public timeline, reply and attach, 'solved' / 'still broken', and the rating."""
 
-    def get_context_data(self, ticket_id, **kwargs):
+    template_name = "users_portal/ticket_detail.html"
+    STATUS_ACTIONS = {"confirm": Status.CLOSED, "reopen": Status.REOPENED, "withdraw": Status.CANCELLED}
+
+    def render_page(self, ticket, *, reply_form=None, rating_form=None, error=None, status=200):
         user = self.request.user
+        context = {
+            "ticket": ticket,
+            "events": selectors.ticket_events_for(user=user, ticket=ticket),
+            "rating": selectors.rating_for(user=user, ticket=ticket),
+            "reply_form": reply_form or ReplyForm(),
+            "rating_form": rating_form or RatingForm(),
+            "error": error,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, ticket_id):
+        return self.render_page(selectors.ticket_get_for(user=request.user, ticket_id=ticket_id))
+
+    def post(self, request, ticket_id):
+        user = request.user
         ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-        events = selectors.ticket_events_for(user=user, ticket=ticket)
-        return {**super().get_context_data(**kwargs), "ticket": ticket, "events": events}
+        action = request.POST.get("action")
+        reply_form = ReplyForm(request.POST, request.FILES) if action == "reply" else None
+        rating_form = RatingForm(request.POST) if action == "rate" else None
+        try:
+            if action == "reply":
+                if not reply_form.is_valid():
+                    raise ApplicationError(_("Please correct the marked fields."))
+                data = reply_form.cleaned_data
+                services.ticket_reply(actor=user, ticket=ticket, body=data["body"], files=data["files"])
+            elif action == "rate":
+                if not rating_form.is_valid():
+                    raise ApplicationError(_("Choose a rating from 1 to 5."))
+                data = rating_form.cleaned_data
+                services.ticket_rate(actor=user, ticket=ticket, score=data["score"], comment=data["comment"])
+            elif action in self.STATUS_ACTIONS:
+                services.ticket_change_status(actor=user, ticket=ticket, status=self.STATUS_ACTIONS[action],
+                                              comment=request.POST.get("comment", ""))
+            else:
+                raise ApplicationError(_("Unknown action."))
+        except ApplicationError as exc:
+            return self.render_page(ticket, reply_form=reply_form, rating_form=rating_form,
+                                    error=exc.message, status=exc.status_code)
+        except PermissionDenied as exc:
+            return self.render_page(ticket, error=str(exc), status=403)
+        messages.success(request, _("Thank you, saved."))
+        return redirect("portal:ticket-detail", ticket_id=ticket.pk)
