@@ -34,6 +34,13 @@ CASES = {
     "tickets:attachment-download": ("get", lambda w: [w["attachment"].pk]),
     "ticket-list": ("get", lambda w: []),
     "ticket-detail": ("get", lambda w: [w["ticket"].pk]),
+    "ticket-events": ("get", lambda w: [w["ticket"].pk]),
+    "ticket-attachments": ("get", lambda w: [w["ticket"].pk]),
+    "ticket-change-status": ("post", lambda w: [w["ticket"].pk]),
+    "ticket-claim": ("post", lambda w: [w["ticket"].pk]),
+    "ticket-assign": ("post", lambda w: [w["ticket"].pk]),
+    "ticket-rating": ("post", lambda w: [w["ticket"].pk]),
+    "attachment-download": ("get", lambda w: [w["attachment"].pk]),
 }
 
 
@@ -81,3 +88,6 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
     body = response.content.decode()
     for marker in world["markers"]:
         assert marker not in body, f"{name} as {who} leaked {marker!r}"
+    if method == "post":
+        world["ticket"].refresh_from_db()
+        assert world["ticket"].version == 1, f"{name} as {who} changed client A's ticket"

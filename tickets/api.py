@@ -1,31 +1,166 @@
-"""Ticket API under /api/v1/tickets/, scoped by visible_to(user) like every page."""
+"""Ticket API under /api/v1/, scoped by visible_to(user) like every page."""
 
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from . import selectors, services
-from .models import Channel
-from .serializers import TicketCreateSerializer, TicketSerializer
-from .views import queue_filters
+from .models import Attachment, Channel, Ticket
+from .serializers import (
+    AssignSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    EventSerializer,
+    RatingSerializer,
+    ReplySerializer,
+    StatusChangeSerializer,
+    TicketCreateSerializer,
+    TicketSerializer,
+    TicketUpdateSerializer,
+)
+from .views import QUEUE_ORDER, queue_filters
+
+LIST_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=text)
+    for name, text in [
+        ("status", "open (default for staff), all, or a status"),
+        ("client", "client id"), ("site", "site id"), ("priority", "1-4"),
+        ("assignee", "agent id"), ("team", "team id"), ("category", "category id"),
+        ("mine", "1: assigned to me"), ("unassigned", "1: nobody assigned"),
+        ("q", "reference, subject or requester"),
+    ]
+]
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TicketSerializer
+    queryset = Ticket.objects.none()  # schema typing only; get_queryset scopes every request
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        user = self.request.user
-        filters = queue_filters(self.request.query_params) if user.is_provider_staff else {
-            k: self.request.query_params.get(k) for k in ("status", "q") if self.request.query_params.get(k)
-        }
+        user, params = self.request.user, self.request.query_params
+        if user.is_provider_staff:
+            filters = queue_filters(params)
+        else:
+            filters = {k: params.get(k) for k in ("status", "q", "site") if params.get(k)}
         rows = selectors.ticket_list_for(user=user, filters=filters)
-        return rows.select_related("client", "requester", "assignee").order_by(
-            "sla_due_at", "priority", "created_at", "id"
-        )
+        return rows.select_related("client", "requester", "assignee").order_by(*QUEUE_ORDER)
+
+    def get_object(self):
+        return selectors.ticket_get_for(user=self.request.user, ticket_id=self.kwargs["pk"])
+
+    def incoming(self, serializer_class):
+        data = serializer_class(data=self.request.data, context={"request": self.request})
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    def ticket_response(self, ticket, code=status.HTTP_200_OK):
+        return Response(TicketSerializer(ticket).data, status=code)
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
     def create(self, request):
-        incoming = TicketCreateSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        ticket = services.ticket_create(actor=request.user, channel=Channel.API, **incoming.validated_data)
-        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        data = self.incoming(TicketCreateSerializer)
+        channel = Channel.PHONE if data.get("requester") and request.user.is_provider_staff else Channel.API
+        ticket = services.ticket_create(actor=request.user, channel=channel, **data)
+        return self.ticket_response(ticket, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT})
+    def partial_update(self, request, pk=None):
+        """Staff edits; each field goes through its own service, all checked against `version`."""
+        ticket, data = self.get_object(), self.incoming(TicketUpdateSerializer)
+        version = data["version"]
+        if "subject" in data or "description" in data:
+            ticket = services.ticket_update(
+                actor=request.user, ticket=ticket, expected_version=version,
+                subject=data.get("subject", ticket.subject), description=data.get("description", ticket.description),
+            )
+            version = ticket.version
+        if "priority" in data:
+            ticket = services.ticket_change_priority(actor=request.user, ticket=ticket, priority=data["priority"], expected_version=version)
+            version = ticket.version
+        if "category" in data:
+            ticket = services.ticket_change_category(actor=request.user, ticket=ticket, category=data["category"], expected_version=version)
+        return self.ticket_response(ticket)
+
+    @extend_schema(request=StatusChangeSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        data = self.incoming(StatusChangeSerializer)
+        ticket = services.ticket_change_status(
+            actor=request.user, ticket=self.get_object(), status=data["status"],
+            expected_version=data.get("version"), comment=data.get("comment", ""),
+        )
+        return self.ticket_response(ticket)
+
+    @extend_schema(request=None, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self.ticket_response(services.ticket_claim(actor=request.user, ticket=self.get_object()))
+
+    @extend_schema(request=AssignSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = self.incoming(AssignSerializer)
+        ticket = services.ticket_assign(
+            actor=request.user, ticket=self.get_object(), agent=data.get("assignee"),
+            team=data.get("team"), expected_version=data.get("version"),
+        )
+        return self.ticket_response(ticket)
+
+    @extend_schema(methods=["get"], responses={200: EventSerializer(many=True)})
+    @extend_schema(methods=["post"], request=ReplySerializer, responses={201: EventSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def events(self, request, pk=None):
+        """The timeline (internal notes only for staff); POST adds a reply or an internal note."""
+        ticket = self.get_object()
+        if request.method == "GET":
+            events = selectors.ticket_events_for(user=request.user, ticket=ticket)
+            return Response(EventSerializer(events, many=True).data)
+        data = self.incoming(ReplySerializer)
+        event = services.ticket_reply(actor=request.user, ticket=ticket, body=data["body"],
+                                      internal=data["internal"], files=data["files"])
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses={200: AttachmentSerializer(many=True)})
+    @extend_schema(methods=["post"], request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            rows = selectors.attachments_for(user=request.user, ticket=ticket)
+            return Response(AttachmentSerializer(rows, many=True).data)
+        data = self.incoming(AttachmentUploadSerializer)
+        attachment = services.attachment_add(actor=request.user, ticket=ticket, upload=data["file"],
+                                             internal=data["internal"])
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RatingSerializer, responses={201: RatingSerializer})
+    @action(detail=True, methods=["post"])
+    def rating(self, request, pk=None):
+        data = self.incoming(RatingSerializer)
+        rating = services.ticket_rate(actor=request.user, ticket=self.get_object(),
+                                      score=data["score"], comment=data.get("comment", ""))
+        return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentViewSet(viewsets.GenericViewSet):
+    serializer_class = AttachmentSerializer
+    queryset = Attachment.objects.none()  # schema typing only
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        attachment = selectors.attachment_get_for(user=request.user, attachment_id=pk)
+        response = FileResponse(attachment.file.open("rb"), as_attachment=True,
+                                filename=attachment.filename, content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,10 +1,10 @@
-"""API shapes of tickets."""
+"""API shapes of tickets, their timeline, attachments and actions."""
 
 from rest_framework import serializers
 
-from clients.models import ServiceCategory, Site
+from clients.models import ServiceCategory, Site, Team, User
 
-from .models import Impact, Ticket, Urgency
+from .models import Attachment, Impact, Priority, Rating, Status, Ticket, TicketEvent, Urgency
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -16,28 +16,10 @@ class TicketSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = [
-            "id",
-            "reference",
-            "client",
-            "site",
-            "requester",
-            "channel",
-            "category",
-            "impact",
-            "urgency",
-            "priority",
-            "subject",
-            "description",
-            "status",
-            "status_display",
-            "assignee",
-            "team",
-            "version",
-            "created_at",
-            "updated_at",
-            "resolved_at",
-            "closed_at",
-            "sla_due_at",
+            "id", "reference", "client", "site", "requester", "channel", "category", "impact",
+            "urgency", "priority", "subject", "description", "status", "status_display", "assignee",
+            "team", "version", "created_at", "updated_at", "first_response_at", "resolved_at",
+            "closed_at", "sla_due_at",
         ]
         read_only_fields = fields
 
@@ -51,9 +33,83 @@ class TicketCreateSerializer(serializers.Serializer):
     )
     impact = serializers.ChoiceField(choices=Impact.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    requester = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.none(), required=False,
+        help_text="Staff filing on a user's behalf (phone call): the end user's username.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
             self.fields["site"].queryset = Site.objects.visible_to(request.user)
+            self.fields["requester"].queryset = User.objects.visible_to(request.user)
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read; a stale one is refused (409).")
+    subject = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=20000, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=ServiceCategory.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    version = serializers.IntegerField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.none(), required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
+    version = serializers.IntegerField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assignee"].queryset = User.objects.visible_to(request.user).agents()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "is_internal", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return f"/api/v1/attachments/{obj.pk}/download/"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "is_internal", "body", "field", "old_value", "new_value",
+                  "created_at", "attachments"]
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
+    internal = serializers.BooleanField(default=False, help_text="Internal note (agents only).")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    internal = serializers.BooleanField(default=False)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["score", "comment", "created_at"]
+        read_only_fields = ["created_at"]
