@@ -108,8 +108,11 @@ def event_record(*, ticket: Ticket, actor: User | None, kind: str, **fields) -> 
 def ticket_lock(*, ticket: Ticket, expected_version: int | None = None) -> Ticket:
     """Re-read `ticket` under a row lock; refuse if the caller's copy is stale."""
     locked = (
-        Ticket.objects.select_for_update()
-        .select_related("client", "requester", "assignee")
+        # Lock only the ticket row (not its client, which every ticket of the client shares).
+        # The assignee is not joined: after waiting for the lock PostgreSQL re-reads the row but
+        # an outer-joined assignee could be the stale one.
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("client", "requester")
         .get(pk=ticket.pk)
     )
     if expected_version is not None and locked.version != expected_version:
