@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from itsm.exceptions import ApplicationError
+from itsm.paging import page_of
 from itsm.tenancy import Role
 
 from . import selectors, services
@@ -56,7 +56,7 @@ class TicketQueueView(StaffRequiredMixin, View):
             .select_related("client", "site", "requester", "assignee", "team")
             .order_by(*QUEUE_ORDER)
         )
-        page = Paginator(rows, 50, allow_empty_first_page=True).get_page(request.GET.get("page"))
+        page = page_of(rows, request.GET.get("page"))
         agents = selectors.assignable_agents_for(user=user)
         context = {
             "page": page,
@@ -200,7 +200,7 @@ class ClientTicketListView(ClientManagerMixin, TemplateView):
         filters = {k: params.get(k) for k in ("status", "site", "q", "priority") if params.get(k)}
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
         rows = rows.select_related("site", "requester", "assignee").order_by("-created_at", "-id")
-        page = Paginator(rows, 50).get_page(params.get("page"))
+        page = page_of(rows, params.get("page"))
         return {**super().get_context_data(**kwargs), "page": page, "filters": filters, "statuses": Status.choices}
 
 

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from itsm.exceptions import ApplicationError
+from itsm.paging import page_of
 from itsm.tenancy import Role
 from tickets import selectors, services
 from tickets.forms import RatingForm, ReplyForm, TicketCreateForm
@@ -55,7 +55,7 @@ class MyTicketListView(EndUserMixin, TemplateView):
         filters = {k: self.request.GET.get(k) for k in ("status", "q") if self.request.GET.get(k)}
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
         rows = rows.select_related("site", "requester").order_by("-created_at", "-id")
-        page = Paginator(rows, 25).get_page(self.request.GET.get("page"))
+        page = page_of(rows, self.request.GET.get("page"), 25)
         return {**super().get_context_data(**kwargs), "page": page, "filters": filters}
 
 
