@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_ready
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
@@ -28,3 +29,9 @@ def ensure_embedded_broker_folders() -> None:
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@worker_ready.connect
+def heartbeat_at_start(sender, **kwargs) -> None:
+    """Record a beat as soon as a worker is up, so /healthz is green before the first minute."""
+    sender.app.send_task("itsm.tasks.heartbeat")
