@@ -1,6 +1,8 @@
 """Forms of the clients app."""
 
 from django import forms
+
+from itsm.forms import Form
 from django.utils.translation import gettext_lazy as _
 
 from itsm.tenancy import Role
@@ -8,7 +10,7 @@ from itsm.tenancy import Role
 from .models import LANGUAGE_CHOICES, Client, Site
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Email"))
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
@@ -35,7 +37,7 @@ class InvitationForm(forms.Form):
         return data
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)

@@ -19,6 +19,8 @@ def _celery_eager():
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests assert English messages; language behaviour has its own tests.
+    settings.LANGUAGE_CODE = "en"
     # Mandatory staff 2FA has its own tests; elsewhere staff sign in directly.
     settings.MFA_REQUIRED_FOR_STAFF = False
 

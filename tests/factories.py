@@ -39,6 +39,7 @@ def make_agreement(*, client: Client, categories=()) -> ServiceAgreement:
 def make_user(*, role: str = Role.END_USER, client=None, site=None, **fields) -> User:
     n = next(_seq)
     username = fields.pop("username", f"{role}{n}")
+    fields.setdefault("language", "en")
     user = User(username=username, email=fields.pop("email", f"{username}@example.cn"),
                 role=role, client=client, site=site, **fields)
     user.set_password(PASSWORD)

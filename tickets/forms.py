@@ -1,6 +1,8 @@
 """Ticket forms shared by the portal and the staff workspace."""
 
 from django import forms
+
+from itsm.forms import Form
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ServiceCategory, Site
@@ -27,7 +29,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class TicketCreateForm(forms.Form):
+class TicketCreateForm(Form):
     category = forms.ModelChoiceField(
         label=_("What is it about?"), queryset=ServiceCategory.objects.none(), required=False
     )
@@ -54,7 +56,7 @@ class TicketCreateForm(forms.Form):
         self.fields["site"].initial = user.site_id
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
     )
@@ -62,7 +64,7 @@ class ReplyForm(forms.Form):
     internal = forms.BooleanField(label=_("Internal note (not shown to the client)"), required=False)
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -98,7 +100,7 @@ class EditForm(VersionedForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you?"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int,
         widget=forms.RadioSelect,
@@ -106,7 +108,7 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class BulkForm(forms.Form):
+class BulkForm(Form):
     action = forms.ChoiceField(choices=[("assign", "assign"), ("status", "status")])
     assignee = forms.ModelChoiceField(queryset=None, required=False)
     status = forms.ChoiceField(choices=[("", "—"), *Status.choices], required=False)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Client, ServiceCategory, Site, Team
 
@@ -166,11 +167,22 @@ class Ticket(models.Model):
             raise ValidationError({"site": _("The site belongs to another client.")})
 
 
+EVENT_FIELD_LABELS = {
+    "status": _("Status"),
+    "assignee": _("Assignee"),
+    "team": _("Team"),
+    "priority": _("Priority"),
+    "category": _("Category"),
+    "subject": _("Subject"),
+    "description": _("Description"),
+}
+
+
 class TicketEvent(models.Model):
     """One immutable entry of a ticket's timeline."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("ticket event", "Created")
         REPLY = "reply", _("Reply")
         NOTE = "note", _("Internal note")
         STATUS = "status", _("Status changed")
@@ -205,6 +217,23 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
+
+    @property
+    def field_label(self) -> str:
+        return str(EVENT_FIELD_LABELS.get(self.field, self.field))
+
+    @property
+    def old_display(self) -> str:
+        return self._value_label(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._value_label(self.new_value)
+
+    def _value_label(self, value: str) -> str:
+        if self.field == "status" and value in Status.values:
+            return str(Status(value).label)
+        return value
 
     def save(self, *args, **kwargs):
         # The timeline is append-only: an existing event is never rewritten.

@@ -53,17 +53,21 @@ class TicketQueueView(StaffRequiredMixin, View):
         filters = queue_filters(request.GET)
         rows = (
             selectors.ticket_list_for(user=user, filters=filters)
-            .select_related("client", "site", "requester", "assignee", "team")
+            .select_related("site", "requester")
             .order_by(*QUEUE_ORDER)
         )
         page = page_of(rows, request.GET.get("page"))
-        agents = selectors.assignable_agents_for(user=user)
+        clients = list(selectors.clients_for(user=user))
+        agents = list(selectors.assignable_agents_for(user=user))
+        teams = list(selectors.teams_for(user=user))
+        for field, known in (("client", clients), ("assignee", agents), ("team", teams)):
+            selectors.attach_related(page.object_list, field, known)
         context = {
             "page": page,
             "filters": filters,
-            "clients": selectors.clients_for(user=user),
+            "clients": clients,
             "agents": agents,
-            "teams": selectors.teams_for(user=user),
+            "teams": teams,
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "errors": errors,

@@ -51,11 +51,13 @@ def test_each_event_reaches_the_right_person_in_their_language(
     assert "Resolved" in resolved.subject and f"/portal/tickets/{ticket.pk}/#rate" in resolved.body
 
 
-def test_assignment_mails_the_agent(agent_a, admin_user, ticket_a1, django_capture_on_commit_callbacks):
+def test_assignment_mails_the_agent_in_chinese(agent_a, admin_user, ticket_a1, django_capture_on_commit_callbacks):
+    agent_a.language = "zh-hans"
+    agent_a.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_assign(actor=admin_user, ticket=ticket_a1, agent=agent_a)
     assert [m.to[0] for m in mail.outbox] == ["agent_a@example.cn"]
-    assert "分配给您" in mail.outbox[0].subject or "Assigned to you" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == f"[{ticket_a1.reference}] 分配给您：{ticket_a1.subject}"
 
 
 def test_unreachable_broker_keeps_ticket_and_mail_is_sent_later(
