@@ -9,6 +9,8 @@ from tickets import services as ticket_services
 
 _seq = itertools.count(1)
 PASSWORD = "test-pass-2026!"
+# Unit tests assert English messages; the browser tests use the product default (Chinese).
+DEFAULT_LANGUAGE = "en"
 
 
 def make_client(*, code: str | None = None, **fields) -> Client:
@@ -39,7 +41,7 @@ def make_agreement(*, client: Client, categories=()) -> ServiceAgreement:
 def make_user(*, role: str = Role.END_USER, client=None, site=None, **fields) -> User:
     n = next(_seq)
     username = fields.pop("username", f"{role}{n}")
-    fields.setdefault("language", "en")
+    fields.setdefault("language", DEFAULT_LANGUAGE)
     user = User(username=username, email=fields.pop("email", f"{username}@example.cn"),
                 role=role, client=client, site=site, **fields)
     user.set_password(PASSWORD)

@@ -105,3 +105,12 @@ def sign_out(page):
         assert page.locator("header form[action$='/accounts/logout/']").count() == 0
 
     return _sign_out
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(settings, monkeypatch):
+    """The browser sees the product as shipped: Simplified Chinese unless switched."""
+    from tests import factories
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    monkeypatch.setattr(factories, "DEFAULT_LANGUAGE", "zh-hans")

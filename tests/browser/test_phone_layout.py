@@ -27,7 +27,9 @@ def test_portal_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, age
         requester=user_a1,
         subject="会议室投影仪无法显示 Meeting room projector shows no signal",
         description="上海分行 5 楼大会议室的投影仪连接笔记本后一直显示“无信号”。\n\n"
-                    "- 已换过 HDMI 线\n- 已重启投影仪\n\nThe projector says *no signal*.",
+                    "- 已换过 HDMI 线\n- 已重启投影仪\n\nThe projector says *no signal*.\n\n"
+                    "https://intranet.example.cn/very/long/path/that/does/not/break/anywhere/at/all/x.log\n\n"
+                    "    C:\\Program Files\\Cisco\\AnyConnect\\logs\\vpnagent-verbose-debug.log line 1234567890",
         impact=2, urgency=2,
     )
     services.ticket_claim(actor=agent_a, ticket=ticket)
@@ -57,3 +59,17 @@ def test_portal_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, age
     expect(page.locator("ul.timeline")).to_contain_text("Source")
     shot("03-ticket-detail")
     assert_no_horizontal_scroll(page)
+
+
+def test_staff_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, agent_a):
+    ticket = f.make_ticket(
+        requester=user_a1, subject="长内容 long content",
+        description="https://intranet.example.cn/very/long/path/that/does/not/break/anywhere/at/all/x.log",
+    )
+    page.set_viewport_size(PHONE)
+    sign_in("agent_a")
+    for step, path in (("01-queue", "/queue/"), ("02-workspace", f"/queue/tickets/{ticket.pk}/")):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("main h1")).to_be_visible()
+        shot(step)
+        assert_no_horizontal_scroll(page)
