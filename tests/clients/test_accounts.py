@@ -78,3 +78,25 @@ def test_language_switcher_changes_language(login, user_a1):
     assert "My open tickets" in web.get(reverse("portal:home")).content.decode()
     web.post(reverse("set_language"), {"language": "zh-hans", "next": "/portal/"})
     assert "我的未结工单" in web.get(reverse("portal:home")).content.decode()
+
+
+def test_failed_sign_ins_are_rate_limited(client, user_a1):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "user_a1", "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": "user_a1", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert "Too many" in response.content.decode() or response.status_code == 429
+    cache.clear()
+
+
+def test_everyone_can_enrol_totp(client, user_a1):
+    client.post(reverse("account_login"), {"login": "user_a1", "password": PASSWORD})
+    # Enabling 2FA asks for the password again first (allauth's reauthentication).
+    assert client.get(reverse("mfa_activate_totp")).status_code == 302
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert "secret" in response.content.decode().lower() or "otpauth" in response.content.decode()
