@@ -9,8 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,13 +45,26 @@ def priority_for(*, impact: int, urgency: int) -> int:
 
 
 def ticket_reference_allocate(*, client: Client) -> tuple[int, str]:
-    """Next number of `client`; the counter row lock makes concurrent creates queue up."""
-    TicketCounter.objects.get_or_create(client=client)
-    counter = TicketCounter.objects.select_for_update().get(pk=client.pk)
-    counter.last_number = F("last_number") + 1
-    counter.save(update_fields=["last_number"])
-    counter.refresh_from_db(fields=["last_number"])
-    return counter.last_number, f"{client.code}-{counter.last_number:06d}"
+    """Next number of `client`. Must run inside the creating transaction.
+
+    One UPDATE ... RETURNING both increments and row-locks the counter, so concurrent creates
+    for a client queue up and a number is never handed out twice (nor reused after a rollback
+    of someone else's transaction, since theirs held the lock until it ended).
+    """
+    table = TicketCounter._meta.db_table
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(
+                f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - table name is ours
+                "WHERE client_id = %s RETURNING last_number",
+                [client.pk],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0], f"{client.code}-{row[0]:06d}"
+            # First ticket of the client: create the counter (a racing creator may win; fine).
+            TicketCounter.objects.get_or_create(client=client)
+    raise RuntimeError("ticket counter row missing")
 
 
 def agreement_covers(*, client: Client, category: ServiceCategory) -> bool:
@@ -193,8 +205,8 @@ def ticket_create(
         subject=subject,
         description=description,
     )
-    ticket.full_clean()
-    ticket.save()
+    # Inputs were checked above; full_clean() would add six uniqueness/existence queries.
+    ticket.save(force_insert=True)
     event = event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=reference)
     for upload, content_type in checked:
         _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type, event=event)

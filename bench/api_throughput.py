@@ -1,0 +1,91 @@
+"""Ticket creation over HTTP through gunicorn: tickets per second with concurrent clients.
+
+Runs against the benchmark database (DATABASE_URL); bounded in time and count; loopback only.
+"""
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
+WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
+
+
+def token_for(username: str) -> str:
+    import django
+
+    django.setup()
+    from rest_framework.authtoken.models import Token
+
+    from clients.models import User
+
+    return Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+
+
+def wait_until_up(timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            conn.request("GET", "/accounts/login/")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def hammer(token: str, stop_at: float, counts: list, errors: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    body = json.dumps({"subject": "基准测试 API", "description": "created by the throughput bench"})
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    while time.monotonic() < stop_at and counts[0] < 100_000:
+        conn.request("POST", "/api/v1/tickets/", body, headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status == 201:
+            counts[0] += 1
+        else:
+            errors.append(response.status)
+
+
+def run(username: str) -> float:
+    token = token_for(username)
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "itsm.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", WORKERS, "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        wait_until_up()
+        counts, errors = [0], []
+        stop_at = time.monotonic() + SECONDS
+        threads = [threading.Thread(target=hammer, args=(token, stop_at, counts, errors)) for _ in range(CLIENTS)]
+        start = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - start
+    finally:
+        server.terminate()
+        server.wait(20)
+    if errors:
+        print(f"  {len(errors)} non-201 answers, e.g. {errors[:3]}")
+    return counts[0] / elapsed
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+    rate = run(os.environ.get("BENCH_API_USER", "b00u1"))
+    print(f"API ticket creation: {rate:.0f} tickets/s ({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)")
