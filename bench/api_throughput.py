@@ -61,15 +61,29 @@ def run(username: str) -> float:
     token = token_for(username)
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "itsm.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", WORKERS, "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "itsm.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            WORKERS,
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_until_up()
         counts, errors = [0], []
         stop_at = time.monotonic() + SECONDS
-        threads = [threading.Thread(target=hammer, args=(token, stop_at, counts, errors)) for _ in range(CLIENTS)]
+        threads = [
+            threading.Thread(target=hammer, args=(token, stop_at, counts, errors))
+            for _ in range(CLIENTS)
+        ]
         start = time.monotonic()
         for t in threads:
             t.start()
@@ -88,4 +102,6 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
     rate = run(os.environ.get("BENCH_API_USER", "b00u1"))
-    print(f"API ticket creation: {rate:.0f} tickets/s ({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)")
+    print(
+        f"API ticket creation: {rate:.0f} tickets/s ({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)"
+    )

@@ -45,8 +45,16 @@ def page_cases() -> list[tuple[str, User, str]]:
         ("queue, search by reference", agent, f"{queue}?q={open_ticket.reference}"),
         ("queue, page 20", agent, f"{queue}?page=20"),
         ("end user: my tickets", big_client_user, reverse("portal:ticket-list")),
-        ("end user: ticket detail", big_client_user, reverse("portal:ticket-detail", args=[own.pk])),
-        ("agent: ticket workspace", agent, reverse("tickets:ticket-workspace", args=[open_ticket.pk])),
+        (
+            "end user: ticket detail",
+            big_client_user,
+            reverse("portal:ticket-detail", args=[own.pk]),
+        ),
+        (
+            "agent: ticket workspace",
+            agent,
+            reverse("tickets:ticket-workspace", args=[open_ticket.pk]),
+        ),
         ("API: ticket list (agent)", agent, "/api/v1/tickets/"),
     ]
 

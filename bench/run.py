@@ -54,7 +54,9 @@ def main() -> None:
         if (ROOT / "bench" / script).exists():
             print(f"\n## {script}")
             sys.stdout.flush()
-            subprocess.run([sys.executable, str(ROOT / "bench" / script)], check=False, env=os.environ)
+            subprocess.run(
+                [sys.executable, str(ROOT / "bench" / script)], check=False, env=os.environ
+            )
 
 
 if __name__ == "__main__":

@@ -27,22 +27,41 @@ def seed_world() -> dict:
         [Client(code=f"B{i:02d}", name=f"基准客户 {i:02d}") for i in range(CLIENTS)]
     )
     for client in clients:
-        ServiceAgreement.objects.create(client=client, name=f"SLA {client.code}", start_date="2026-01-01")
+        ServiceAgreement.objects.create(
+            client=client, name=f"SLA {client.code}", start_date="2026-01-01"
+        )
     sites = Site.objects.bulk_create(
-        [Site(client=c, name=f"{c.code} 网点 {j}") for c in clients for j in range(SITES_PER_CLIENT)]
+        [
+            Site(client=c, name=f"{c.code} 网点 {j}")
+            for c in clients
+            for j in range(SITES_PER_CLIENT)
+        ]
     )
     password = User(username="x").password or "!"
     users = User.objects.bulk_create(
         [
-            User(username=f"{c.code.lower()}u{k}", email=f"{c.code.lower()}u{k}@bench.cn", role=Role.END_USER,
-                 client=c, site=sites[ci * SITES_PER_CLIENT + k % SITES_PER_CLIENT], password=password)
+            User(
+                username=f"{c.code.lower()}u{k}",
+                email=f"{c.code.lower()}u{k}@bench.cn",
+                role=Role.END_USER,
+                client=c,
+                site=sites[ci * SITES_PER_CLIENT + k % SITES_PER_CLIENT],
+                password=password,
+            )
             for ci, c in enumerate(clients)
             for k in range(USERS_PER_CLIENT)
         ]
     )
     agents = User.objects.bulk_create(
-        [User(username=f"bagent{a}", email=f"bagent{a}@bench.cn", role=Role.AGENT, password=password)
-         for a in range(AGENTS)]
+        [
+            User(
+                username=f"bagent{a}",
+                email=f"bagent{a}@bench.cn",
+                role=Role.AGENT,
+                password=password,
+            )
+            for a in range(AGENTS)
+        ]
     )
     # Each agent's team serves 4 clients; every client is served by two teams.
     for t in range(5):
@@ -100,10 +119,19 @@ def seed_tickets(world: dict, total: int) -> float:
             FROM numbered
             """,
             {
-                "big": big, "clients": CLIENTS, "total": total, "client_ids": client_ids,
-                "codes": codes, "first_site": first_site, "spc": SITES_PER_CLIENT,
-                "first_user": first_user, "upc": USERS_PER_CLIENT, "open": OPEN_SHARE,
-                "first_agent": first_agent, "agents": AGENTS, "now": timezone.now(),
+                "big": big,
+                "clients": CLIENTS,
+                "total": total,
+                "client_ids": client_ids,
+                "codes": codes,
+                "first_site": first_site,
+                "spc": SITES_PER_CLIENT,
+                "first_user": first_user,
+                "upc": USERS_PER_CLIENT,
+                "open": OPEN_SHARE,
+                "first_agent": first_agent,
+                "agents": AGENTS,
+                "now": timezone.now(),
             },
         )
         cursor.execute(

@@ -46,7 +46,16 @@ class ServiceAgreementAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "role", "client", "site", "is_active")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "client",
+        "site",
+        "is_active",
+    )
     list_filter = ("role", "client", "is_site_lead", "is_active", "language")
     search_fields = ("username", "email", "first_name", "last_name", "phone")
     list_select_related = ("client", "site")
@@ -68,7 +77,15 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "client", "role", "invited_by", "created_at", "expires_at", "accepted_at")
+    list_display = (
+        "email",
+        "client",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    )
     list_filter = ("role", "client")
     search_fields = ("email",)
     readonly_fields = ("token", "accepted_at", "accepted_user")

@@ -1,10 +1,9 @@
 """Forms of the clients app."""
 
 from django import forms
-
-from itsm.forms import Form
 from django.utils.translation import gettext_lazy as _
 
+from itsm.forms import Form
 from itsm.tenancy import Role
 
 from .models import LANGUAGE_CHOICES, Client, Site
@@ -16,14 +15,19 @@ class InvitationForm(Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(Role.END_USER, Role.END_USER.label), (Role.CLIENT_MANAGER, Role.CLIENT_MANAGER.label)],
+        choices=[
+            (Role.END_USER, Role.END_USER.label),
+            (Role.CLIENT_MANAGER, Role.CLIENT_MANAGER.label),
+        ],
     )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(user).active()
-        self.fields["site"].queryset = Site.objects.visible_to(user).active().select_related("client")
+        self.fields["site"].queryset = (
+            Site.objects.visible_to(user).active().select_related("client")
+        )
         if not user.is_admin_role:
             # A client manager invites end users of their own client only.
             self.fields["role"].choices = [(Role.END_USER, Role.END_USER.label)]

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 
 OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
@@ -15,7 +14,11 @@ class AccessPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+        ):
             reason = user.access_blocked_reason()
             if reason:
                 logout(request)
@@ -41,4 +44,3 @@ class AccessPolicyMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-

@@ -29,7 +29,9 @@ def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("“%(tz)s” is not a known time zone."), params={"tz": value}) from None
+        raise ValidationError(
+            _("“%(tz)s” is not a known time zone."), params={"tz": value}
+        ) from None
 
 
 class Client(models.Model):
@@ -292,7 +294,10 @@ class Invitation(models.Model):
     role = models.CharField(
         _("role"),
         max_length=20,
-        choices=[(Role.END_USER, Role.END_USER.label), (Role.CLIENT_MANAGER, Role.CLIENT_MANAGER.label)],
+        choices=[
+            (Role.END_USER, Role.END_USER.label),
+            (Role.CLIENT_MANAGER, Role.CLIENT_MANAGER.label),
+        ],
         default=Role.END_USER,
     )
     language = models.CharField(

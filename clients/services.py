@@ -50,7 +50,8 @@ def invitation_create(
     with translation.override(language):
         email_enqueue(
             to=email,
-            subject=_("You are invited to the %(client)s IT service portal") % {"client": client.name},
+            subject=_("You are invited to the %(client)s IT service portal")
+            % {"client": client.name},
             body=render_to_string(
                 "clients/email/invitation.txt", {"invitation": invitation, "link": link}
             ),

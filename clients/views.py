@@ -48,7 +48,9 @@ class InvitationCreateView(LoginRequiredMixin, UserPassesTestMixin, View):
             except (ApplicationError, PermissionDenied) as exc:
                 form.add_error(None, str(getattr(exc, "message", exc)))
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect("clients:invitation-create")
         return self._render(form, status=400)
 

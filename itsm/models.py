@@ -34,7 +34,9 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outbound emails")
         indexes = [
             models.Index(
-                fields=["created_at"], name="outbox_unsent", condition=models.Q(sent_at__isnull=True)
+                fields=["created_at"],
+                name="outbox_unsent",
+                condition=models.Q(sent_at__isnull=True),
             )
         ]
 

@@ -62,7 +62,9 @@ class NoCountPagination(BasePagination):
 
     def get_paginated_response(self, data):
         url = self.request.build_absolute_uri()
-        next_url = replace_query_param(url, "page", self.page.number + 1) if self.page.has_next else None
+        next_url = (
+            replace_query_param(url, "page", self.page.number + 1) if self.page.has_next else None
+        )
         previous_url = None
         if self.page.has_previous:
             previous_url = (

@@ -12,4 +12,6 @@ class NoticeQuerySet(TenantQuerySet):
 
     def current(self, now=None):
         now = now or timezone.now()
-        return self.filter(published_at__lte=now).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return self.filter(published_at__lte=now).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )

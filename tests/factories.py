@@ -42,8 +42,14 @@ def make_user(*, role: str = Role.END_USER, client=None, site=None, **fields) ->
     n = next(_seq)
     username = fields.pop("username", f"{role}{n}")
     fields.setdefault("language", DEFAULT_LANGUAGE)
-    user = User(username=username, email=fields.pop("email", f"{username}@example.cn"),
-                role=role, client=client, site=site, **fields)
+    user = User(
+        username=username,
+        email=fields.pop("email", f"{username}@example.cn"),
+        role=role,
+        client=client,
+        site=site,
+        **fields,
+    )
     user.set_password(PASSWORD)
     user.full_clean()
     user.save()

@@ -16,8 +16,11 @@ def our_models():
 
 
 def test_every_model_is_registered():
-    missing = [m._meta.label for m in our_models()
-               if m not in admin.site._registry and m._meta.model_name not in NOT_IN_ADMIN]
+    missing = [
+        m._meta.label
+        for m in our_models()
+        if m not in admin.site._registry and m._meta.model_name not in NOT_IN_ADMIN
+    ]
     assert not missing, f"register in admin: {missing}"
 
 
@@ -34,9 +37,15 @@ def test_admin_changelists_and_search_work(client, admin_user, ticket_a1):
 def test_schema_lists_every_api_route(client, user_a1):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     paths = set(schema["paths"])
-    for path in ["/api/v1/auth/token/", "/api/v1/tickets/", "/api/v1/tickets/{id}/",
-                 "/api/v1/tickets/{id}/status/", "/api/v1/tickets/{id}/events/",
-                 "/api/v1/tickets/{id}/attachments/", "/api/v1/attachments/{id}/download/"]:
+    for path in [
+        "/api/v1/auth/token/",
+        "/api/v1/tickets/",
+        "/api/v1/tickets/{id}/",
+        "/api/v1/tickets/{id}/status/",
+        "/api/v1/tickets/{id}/events/",
+        "/api/v1/tickets/{id}/attachments/",
+        "/api/v1/attachments/{id}/download/",
+    ]:
         assert path in paths, path
 
 

@@ -11,11 +11,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start(**env):
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY")
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env={**base, "DJANGO_SETTINGS_MODULE": "itsm.settings", **env},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "itsm.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return result.returncode, result.stderr
 

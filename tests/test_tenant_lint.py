@@ -5,11 +5,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANT_MODELS = (
-    "Ticket", "TicketEvent", "Attachment", "Rating", "Site", "ServiceAgreement", "Invitation",
-    "SlaClock", "Complaint", "Notice", "Survey", "SurveyResponse", "TierAssignment",
+    "Ticket",
+    "TicketEvent",
+    "Attachment",
+    "Rating",
+    "Site",
+    "ServiceAgreement",
+    "Invitation",
+    "SlaClock",
+    "Complaint",
+    "Notice",
+    "Survey",
+    "SurveyResponse",
+    "TierAssignment",
 )
 PATTERN = re.compile(r"\b(" + "|".join(TENANT_MODELS) + r")\.objects\.(?!visible_to\(|none\(\))")
-SCANNED = ["*/views.py", "*/api.py", "*/forms.py", "*/serializers.py", "reports/*.py", "users_portal/*.py"]
+SCANNED = [
+    "*/views.py",
+    "*/api.py",
+    "*/forms.py",
+    "*/serializers.py",
+    "reports/*.py",
+    "users_portal/*.py",
+]
 
 
 def offending_lines():

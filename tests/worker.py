@@ -30,7 +30,10 @@ def celery_process(*args: str, tmp_path: Path, log_name: str = "worker.log"):
     log = (tmp_path / log_name).open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "itsm", *args, "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield proc

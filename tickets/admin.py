@@ -16,7 +16,16 @@ class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor", "kind", "is_internal", "field", "old_value", "new_value", "body")
+    fields = (
+        "created_at",
+        "actor",
+        "kind",
+        "is_internal",
+        "field",
+        "old_value",
+        "new_value",
+        "body",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -25,14 +34,39 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ("reference", "subject", "client", "site", "status", "priority", "assignee", "created_at", "sla_due_at")
+    list_display = (
+        "reference",
+        "subject",
+        "client",
+        "site",
+        "status",
+        "priority",
+        "assignee",
+        "created_at",
+        "sla_due_at",
+    )
     list_filter = ("status", "priority", "channel", "client")
     search_fields = ("reference", "subject", "requester__username", "requester__email")
     list_select_related = ("client", "site", "assignee")
     date_hierarchy = "created_at"
-    readonly_fields = ("reference", "number", "client", "requester", "created_by", "status", "assignee", "team",
-                       "priority", "version", "created_at", "updated_at", "first_response_at", "resolved_at",
-                       "closed_at", "sla_due_at")
+    readonly_fields = (
+        "reference",
+        "number",
+        "client",
+        "requester",
+        "created_by",
+        "status",
+        "assignee",
+        "team",
+        "priority",
+        "version",
+        "created_at",
+        "updated_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "sla_due_at",
+    )
     inlines = [EventInline]
     show_full_result_count = False  # no COUNT(*) over a million rows per page
 
@@ -51,7 +85,15 @@ class TicketEventAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ("filename", "ticket", "content_type", "size", "is_internal", "uploaded_by", "created_at")
+    list_display = (
+        "filename",
+        "ticket",
+        "content_type",
+        "size",
+        "is_internal",
+        "uploaded_by",
+        "created_at",
+    )
     list_filter = ("content_type", "is_internal")
     search_fields = ("filename", "ticket__reference")
     list_select_related = ("ticket", "uploaded_by")

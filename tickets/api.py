@@ -28,9 +28,14 @@ LIST_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=text)
     for name, text in [
         ("status", "open (default for staff), all, or a status"),
-        ("client", "client id"), ("site", "site id"), ("priority", "1-4"),
-        ("assignee", "agent id"), ("team", "team id"), ("category", "category id"),
-        ("mine", "1: assigned to me"), ("unassigned", "1: nobody assigned"),
+        ("client", "client id"),
+        ("site", "site id"),
+        ("priority", "1-4"),
+        ("assignee", "agent id"),
+        ("team", "team id"),
+        ("category", "category id"),
+        ("mine", "1: assigned to me"),
+        ("unassigned", "1: nobody assigned"),
         ("q", "reference, subject or requester"),
     ]
 ]
@@ -68,26 +73,45 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
     def create(self, request):
         data = self.incoming(TicketCreateSerializer)
-        channel = Channel.PHONE if data.get("requester") and request.user.is_provider_staff else Channel.API
+        channel = (
+            Channel.PHONE
+            if data.get("requester") and request.user.is_provider_staff
+            else Channel.API
+        )
         ticket = services.ticket_create(actor=request.user, channel=channel, **data)
         return self.ticket_response(ticket, status.HTTP_201_CREATED)
 
-    @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=TicketUpdateSerializer, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT}
+    )
     def partial_update(self, request, pk=None):
         """Staff edits; each field goes through its own service, all checked against `version`."""
         ticket, data = self.get_object(), self.incoming(TicketUpdateSerializer)
         version = data["version"]
         if "subject" in data or "description" in data:
             ticket = services.ticket_update(
-                actor=request.user, ticket=ticket, expected_version=version,
-                subject=data.get("subject", ticket.subject), description=data.get("description", ticket.description),
+                actor=request.user,
+                ticket=ticket,
+                expected_version=version,
+                subject=data.get("subject", ticket.subject),
+                description=data.get("description", ticket.description),
             )
             version = ticket.version
         if "priority" in data:
-            ticket = services.ticket_change_priority(actor=request.user, ticket=ticket, priority=data["priority"], expected_version=version)
+            ticket = services.ticket_change_priority(
+                actor=request.user,
+                ticket=ticket,
+                priority=data["priority"],
+                expected_version=version,
+            )
             version = ticket.version
         if "category" in data:
-            ticket = services.ticket_change_category(actor=request.user, ticket=ticket, category=data["category"], expected_version=version)
+            ticket = services.ticket_change_category(
+                actor=request.user,
+                ticket=ticket,
+                category=data["category"],
+                expected_version=version,
+            )
         return self.ticket_response(ticket)
 
     @extend_schema(request=StatusChangeSerializer, responses={200: TicketSerializer})
@@ -95,23 +119,31 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def change_status(self, request, pk=None):
         data = self.incoming(StatusChangeSerializer)
         ticket = services.ticket_change_status(
-            actor=request.user, ticket=self.get_object(), status=data["status"],
-            expected_version=data.get("version"), comment=data.get("comment", ""),
+            actor=request.user,
+            ticket=self.get_object(),
+            status=data["status"],
+            expected_version=data.get("version"),
+            comment=data.get("comment", ""),
         )
         return self.ticket_response(ticket)
 
     @extend_schema(request=None, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
-        return self.ticket_response(services.ticket_claim(actor=request.user, ticket=self.get_object()))
+        return self.ticket_response(
+            services.ticket_claim(actor=request.user, ticket=self.get_object())
+        )
 
     @extend_schema(request=AssignSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         data = self.incoming(AssignSerializer)
         ticket = services.ticket_assign(
-            actor=request.user, ticket=self.get_object(), agent=data.get("assignee"),
-            team=data.get("team"), expected_version=data.get("version"),
+            actor=request.user,
+            ticket=self.get_object(),
+            agent=data.get("assignee"),
+            team=data.get("team"),
+            expected_version=data.get("version"),
         )
         return self.ticket_response(ticket)
 
@@ -125,13 +157,21 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             events = selectors.ticket_events_for(user=request.user, ticket=ticket)
             return Response(EventSerializer(events, many=True).data)
         data = self.incoming(ReplySerializer)
-        event = services.ticket_reply(actor=request.user, ticket=ticket, body=data["body"],
-                                      internal=data["internal"], files=data["files"])
+        event = services.ticket_reply(
+            actor=request.user,
+            ticket=ticket,
+            body=data["body"],
+            internal=data["internal"],
+            files=data["files"],
+        )
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses={200: AttachmentSerializer(many=True)})
-    @extend_schema(methods=["post"], request={"multipart/form-data": AttachmentUploadSerializer},
-                   responses={201: AttachmentSerializer})
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
     @action(detail=True, methods=["get", "post"])
     def attachments(self, request, pk=None):
         ticket = self.get_object()
@@ -139,16 +179,21 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             rows = selectors.attachments_for(user=request.user, ticket=ticket)
             return Response(AttachmentSerializer(rows, many=True).data)
         data = self.incoming(AttachmentUploadSerializer)
-        attachment = services.attachment_add(actor=request.user, ticket=ticket, upload=data["file"],
-                                             internal=data["internal"])
+        attachment = services.attachment_add(
+            actor=request.user, ticket=ticket, upload=data["file"], internal=data["internal"]
+        )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RatingSerializer, responses={201: RatingSerializer})
     @action(detail=True, methods=["post"])
     def rating(self, request, pk=None):
         data = self.incoming(RatingSerializer)
-        rating = services.ticket_rate(actor=request.user, ticket=self.get_object(),
-                                      score=data["score"], comment=data.get("comment", ""))
+        rating = services.ticket_rate(
+            actor=request.user,
+            ticket=self.get_object(),
+            score=data["score"],
+            comment=data.get("comment", ""),
+        )
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
@@ -160,7 +205,11 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = selectors.attachment_get_for(user=request.user, attachment_id=pk)
-        response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                                filename=attachment.filename, content_type=attachment.content_type)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -27,12 +27,16 @@ def sniff(head: bytes, filename: str) -> str:
     """The content type to store, or raise ApplicationError saying why the file is refused."""
     ext = PurePath(filename).suffix.lower()
     if head.startswith(EXECUTABLE_MAGIC):
-        raise ApplicationError(_("“%(name)s” is a program; programs cannot be attached.") % {"name": filename})
+        raise ApplicationError(
+            _("“%(name)s” is a program; programs cannot be attached.") % {"name": filename}
+        )
     kind = filetype.guess(head)
     if kind is not None:
         allowed_ext = ALLOWED_BINARY.get(kind.mime)
         if allowed_ext is None:
-            raise ApplicationError(_("Files of type %(type)s cannot be attached.") % {"type": kind.mime})
+            raise ApplicationError(
+                _("Files of type %(type)s cannot be attached.") % {"type": kind.mime}
+            )
         if ext not in allowed_ext:
             raise ApplicationError(
                 _("“%(name)s” does not look like what its name says (content is %(type)s).")
@@ -42,7 +46,9 @@ def sniff(head: bytes, filename: str) -> str:
     if ext in TEXT_EXTENSIONS and _is_text(head):
         return "text/plain"
     raise ApplicationError(
-        _("“%(name)s” is not an allowed type. Allowed: images, PDF, Office documents, ZIP, plain text.")
+        _(
+            "“%(name)s” is not an allowed type. Allowed: images, PDF, Office documents, ZIP, plain text."
+        )
         % {"name": filename}
     )
 

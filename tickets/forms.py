@@ -1,11 +1,10 @@
 """Ticket forms shared by the portal and the staff workspace."""
 
 from django import forms
-
-from itsm.forms import Form
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ServiceCategory, Site
+from itsm.forms import Form
 
 from .models import Impact, Priority, Status, Urgency
 
@@ -58,10 +57,15 @@ class TicketCreateForm(Form):
 
 class ReplyForm(Form):
     body = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20000,
     )
     files = MultipleFileField(label=_("Attachments"))
-    internal = forms.BooleanField(label=_("Internal note (not shown to the client)"), required=False)
+    internal = forms.BooleanField(
+        label=_("Internal note (not shown to the client)"), required=False
+    )
 
 
 class VersionedForm(Form):
@@ -78,7 +82,9 @@ class PriorityForm(VersionedForm):
 
 
 class CategoryForm(VersionedForm):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=ServiceCategory.objects.none(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=ServiceCategory.objects.none(), required=False
+    )
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,15 +103,24 @@ class AssignForm(VersionedForm):
 
 class EditForm(VersionedForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )
 
 
 class RatingForm(Form):
     score = forms.TypedChoiceField(
-        label=_("How satisfied are you?"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int,
+        label=_("How satisfied are you?"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
 
 class BulkForm(Form):

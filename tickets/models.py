@@ -104,8 +104,12 @@ class Ticket(models.Model):
         verbose_name=_("category"),
     )
     impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact, default=Impact.LOW)
-    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency, default=Urgency.MEDIUM)
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority, default=Priority.P3)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency, default=Urgency.MEDIUM
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority, default=Priority.P3
+    )
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), max_length=20000)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
@@ -280,11 +284,11 @@ class Rating(models.Model):
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(
-        _("score"), choices=[(i, str(i)) for i in range(1, 6)]
-    )
+    score = models.PositiveSmallIntegerField(_("score"), choices=[(i, str(i)) for i in range(1, 6)])
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TicketRowQuerySet.as_manager()

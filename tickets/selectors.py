@@ -62,7 +62,9 @@ def attachments_for(*, user, ticket: Ticket):
 
 
 def attachment_get_for(*, user, attachment_id: int) -> Attachment:
-    return get_object_or_404(Attachment.objects.visible_to(user).select_related("ticket"), pk=attachment_id)
+    return get_object_or_404(
+        Attachment.objects.visible_to(user).select_related("ticket"), pk=attachment_id
+    )
 
 
 def rating_for(*, user, ticket: Ticket) -> Rating | None:
@@ -90,14 +92,20 @@ def assignable_agents_for(*, user, client_id: int | None = None):
 
 
 def teams_for(*, user, client_id: int | None = None):
-    teams = Team.objects.all() if user.is_admin_role else Team.objects.filter(clients__in=user.served_client_ids())
+    teams = (
+        Team.objects.all()
+        if user.is_admin_role
+        else Team.objects.filter(clients__in=user.served_client_ids())
+    )
     if client_id is not None:
         teams = teams.filter(clients=client_id)
     return teams.distinct().order_by("name")
 
 
 def categories_covered_for(*, client_id: int):
-    return ServiceCategory.objects.filter(is_active=True, agreements__client_id=client_id).distinct()
+    return ServiceCategory.objects.filter(
+        is_active=True, agreements__client_id=client_id
+    ).distinct()
 
 
 def clients_for(*, user):

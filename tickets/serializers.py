@@ -16,10 +16,29 @@ class TicketSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = [
-            "id", "reference", "client", "site", "requester", "channel", "category", "impact",
-            "urgency", "priority", "subject", "description", "status", "status_display", "assignee",
-            "team", "version", "created_at", "updated_at", "first_response_at", "resolved_at",
-            "closed_at", "sla_due_at",
+            "id",
+            "reference",
+            "client",
+            "site",
+            "requester",
+            "channel",
+            "category",
+            "impact",
+            "urgency",
+            "priority",
+            "subject",
+            "description",
+            "status",
+            "status_display",
+            "assignee",
+            "team",
+            "version",
+            "created_at",
+            "updated_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "sla_due_at",
         ]
         read_only_fields = fields
 
@@ -34,7 +53,9 @@ class TicketCreateSerializer(serializers.Serializer):
     impact = serializers.ChoiceField(choices=Impact.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     requester = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.none(), required=False,
+        slug_field="username",
+        queryset=User.objects.none(),
+        required=False,
         help_text="Staff filing on a user's behalf (phone call): the end user's username.",
     )
 
@@ -47,7 +68,9 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 class TicketUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you read; a stale one is refused (409).")
+    version = serializers.IntegerField(
+        help_text="The version you read; a stale one is refused (409)."
+    )
     subject = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=20000, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
@@ -63,7 +86,9 @@ class StatusChangeSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.none(), required=False)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.none(), required=False
+    )
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
     version = serializers.IntegerField(required=False)
 
@@ -79,7 +104,15 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "filename", "content_type", "size", "is_internal", "created_at", "download_url"]
+        fields = [
+            "id",
+            "filename",
+            "content_type",
+            "size",
+            "is_internal",
+            "created_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
@@ -92,8 +125,18 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "kind", "actor", "is_internal", "body", "field", "old_value", "new_value",
-                  "created_at", "attachments"]
+        fields = [
+            "id",
+            "kind",
+            "actor",
+            "is_internal",
+            "body",
+            "field",
+            "old_value",
+            "new_value",
+            "created_at",
+            "attachments",
+        ]
         read_only_fields = fields
 
 

@@ -98,7 +98,9 @@ def ensure_is_requester_side(actor: User, ticket: Ticket) -> None:
     """The requester, or a site lead of the ticket's site."""
     if actor.role != Role.END_USER or actor.client_id != ticket.client_id:
         raise PermissionDenied(_("Only the person who reported this can do that."))
-    if actor.pk != ticket.requester_id and not (actor.is_site_lead and actor.site_id == ticket.site_id):
+    if actor.pk != ticket.requester_id and not (
+        actor.is_site_lead and actor.site_id == ticket.site_id
+    ):
         raise PermissionDenied(_("Only the person who reported this can do that."))
 
 
@@ -207,9 +209,13 @@ def ticket_create(
     )
     # Inputs were checked above; full_clean() would add six uniqueness/existence queries.
     ticket.save(force_insert=True)
-    event = event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=reference)
+    event = event_record(
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=reference
+    )
     for upload, content_type in checked:
-        _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type, event=event)
+        _attachment_store(
+            ticket=ticket, actor=actor, upload=upload, content_type=content_type, event=event
+        )
     _changed(ticket, actor, "created", now)
     notifications.ticket_created(ticket)
     return ticket
@@ -261,17 +267,35 @@ def _assign(*, actor, ticket, agent, team, now) -> Ticket:
         old = ticket.assignee.username if ticket.assignee else ""
         ticket.assignee = agent
         fields.append("assignee")
-        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ASSIGNED, field="assignee",
-                     old_value=old, new_value=agent.username)
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            kind=TicketEvent.Kind.ASSIGNED,
+            field="assignee",
+            old_value=old,
+            new_value=agent.username,
+        )
     if team is not None and team.pk != ticket.team_id:
         old = ticket.team.name if ticket.team_id else ""
         ticket.team = team
         fields.append("team")
-        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ASSIGNED, field="team",
-                     old_value=old, new_value=team.name)
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            kind=TicketEvent.Kind.ASSIGNED,
+            field="team",
+            old_value=old,
+            new_value=team.name,
+        )
     if agent is not None and ticket.status in (Status.NEW, Status.REOPENED):
-        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, field="status",
-                     old_value=ticket.status, new_value=Status.ASSIGNED)
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            kind=TicketEvent.Kind.STATUS,
+            field="status",
+            old_value=ticket.status,
+            new_value=Status.ASSIGNED,
+        )
         ticket.status = Status.ASSIGNED
         fields.append("status")
     if not fields:
@@ -307,7 +331,9 @@ def ticket_change_status(
     if status == Status.REOPENED and ticket.resolved_at:
         window = timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
         if now - ticket.resolved_at > window:
-            raise ApplicationError(_("This ticket was resolved too long ago to reopen; file a new one."))
+            raise ApplicationError(
+                _("This ticket was resolved too long ago to reopen; file a new one.")
+            )
     ticket.status = status
     fields = ["status"]
     if status == Status.RESOLVED:
@@ -317,8 +343,15 @@ def ticket_change_status(
     elif status == Status.REOPENED:
         ticket.resolved_at, fields = None, [*fields, "resolved_at"]
     _save(ticket, fields)
-    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, field="status",
-                 old_value=old, new_value=status, body=comment.strip())
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.STATUS,
+        field="status",
+        old_value=old,
+        new_value=status,
+        body=comment.strip(),
+    )
     _changed(ticket, actor, "status", now)
     if status == Status.RESOLVED:
         notifications.ticket_resolved(ticket)
@@ -338,15 +371,25 @@ def ticket_change_priority(
     old = ticket.priority
     ticket.priority = priority
     _save(ticket, ["priority"])
-    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.PRIORITY, field="priority",
-                 old_value=f"P{old}", new_value=f"P{priority}")
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.PRIORITY,
+        field="priority",
+        old_value=f"P{old}",
+        new_value=f"P{priority}",
+    )
     _changed(ticket, actor, "priority", now or timezone.now())
     return ticket
 
 
 @transaction.atomic
 def ticket_change_category(
-    *, actor: User, ticket: Ticket, category: ServiceCategory | None, expected_version: int | None = None
+    *,
+    actor: User,
+    ticket: Ticket,
+    category: ServiceCategory | None,
+    expected_version: int | None = None,
 ) -> Ticket:
     ensure_can_work_on(actor, ticket)
     if category is not None and not agreement_covers(client=ticket.client, category=category):
@@ -359,8 +402,14 @@ def ticket_change_category(
     old = str(ticket.category) if ticket.category_id else ""
     ticket.category = category
     _save(ticket, ["category"])
-    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CATEGORY, field="category",
-                 old_value=old, new_value=str(category or ""))
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.CATEGORY,
+        field="category",
+        old_value=old,
+        new_value=str(category or ""),
+    )
     return ticket
 
 
@@ -376,8 +425,14 @@ def ticket_update(
         raise ApplicationError(_("Subject and description are both required."))
     fields = [name for name, value in changes.items() if getattr(ticket, name) != value]
     for name in fields:
-        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.FIELD, field=name,
-                     old_value=getattr(ticket, name)[:300], new_value=changes[name][:300])
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            kind=TicketEvent.Kind.FIELD,
+            field=name,
+            old_value=getattr(ticket, name)[:300],
+            new_value=changes[name][:300],
+        )
         setattr(ticket, name, changes[name])
     if fields:
         ticket.full_clean()
@@ -412,14 +467,26 @@ def ticket_reply(
     kind = TicketEvent.Kind.NOTE if internal else TicketEvent.Kind.REPLY
     event = event_record(ticket=ticket, actor=actor, kind=kind, is_internal=internal, body=body)
     for upload, content_type in checked:
-        _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type,
-                          event=event, internal=internal)
+        _attachment_store(
+            ticket=ticket,
+            actor=actor,
+            upload=upload,
+            content_type=content_type,
+            event=event,
+            internal=internal,
+        )
     fields = []
     if staff and not internal and ticket.first_response_at is None:
         ticket.first_response_at, fields = now, ["first_response_at"]
     if not staff and ticket.status == Status.WAITING:
-        event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, field="status",
-                     old_value=ticket.status, new_value=Status.IN_PROGRESS)
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            kind=TicketEvent.Kind.STATUS,
+            field="status",
+            old_value=ticket.status,
+            new_value=Status.IN_PROGRESS,
+        )
         ticket.status, fields = Status.IN_PROGRESS, [*fields, "status"]
     _save(ticket, fields)
     _changed(ticket, actor, "note" if internal else "reply", now)
@@ -428,11 +495,19 @@ def ticket_reply(
     return event
 
 
-def _attachment_store(*, ticket, actor, upload, content_type, event=None, internal=False) -> Attachment:
+def _attachment_store(
+    *, ticket, actor, upload, content_type, event=None, internal=False
+) -> Attachment:
     attachment = Attachment(
-        ticket=ticket, client_id=ticket.client_id, event=event, token=new_token(),
-        filename=upload.name[-200:], content_type=content_type, size=upload.size,
-        is_internal=internal, uploaded_by=actor,
+        ticket=ticket,
+        client_id=ticket.client_id,
+        event=event,
+        token=new_token(),
+        filename=upload.name[-200:],
+        content_type=content_type,
+        size=upload.size,
+        is_internal=internal,
+        uploaded_by=actor,
     )
     attachment.file.save(attachment.token, upload, save=False)
     attachment.save()
@@ -450,10 +525,21 @@ def attachment_add(*, actor: User, ticket: Ticket, upload, internal: bool = Fals
         ensure_is_requester_side(actor, ticket)
     content_type = check_upload(upload)
     ticket = ticket_lock(ticket=ticket)
-    event = event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT,
-                         is_internal=internal, new_value=upload.name[-200:])
-    return _attachment_store(ticket=ticket, actor=actor, upload=upload, content_type=content_type,
-                             event=event, internal=internal)
+    event = event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.ATTACHMENT,
+        is_internal=internal,
+        new_value=upload.name[-200:],
+    )
+    return _attachment_store(
+        ticket=ticket,
+        actor=actor,
+        upload=upload,
+        content_type=content_type,
+        event=event,
+        internal=internal,
+    )
 
 
 @transaction.atomic
@@ -466,10 +552,20 @@ def ticket_rate(*, actor: User, ticket: Ticket, score: int, comment: str = "") -
         raise ApplicationError(_("The rating must be 1 to 5."))
     if Rating.objects.filter(ticket=ticket).exists():
         raise ApplicationError(_("You have already rated this ticket."))
-    rating = Rating.objects.create(ticket=ticket, client_id=ticket.client_id, score=int(score),
-                                   comment=comment.strip(), rated_by=actor)
-    event_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.RATING, new_value=str(score),
-                 body=comment.strip())
+    rating = Rating.objects.create(
+        ticket=ticket,
+        client_id=ticket.client_id,
+        score=int(score),
+        comment=comment.strip(),
+        rated_by=actor,
+    )
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.RATING,
+        new_value=str(score),
+        body=comment.strip(),
+    )
     return rating
 
 
@@ -478,7 +574,9 @@ def tickets_auto_close(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
     closed = 0
-    due = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff).values_list("pk", flat=True)
+    due = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff).values_list(
+        "pk", flat=True
+    )
     for pk in list(due[:1000]):
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().get(pk=pk)
@@ -486,9 +584,15 @@ def tickets_auto_close(*, now=None) -> int:
                 continue  # reopened meanwhile
             ticket.status, ticket.closed_at = Status.CLOSED, now
             _save(ticket, ["status", "closed_at"])
-            event_record(ticket=ticket, actor=None, kind=TicketEvent.Kind.STATUS, field="status",
-                         old_value=Status.RESOLVED, new_value=Status.CLOSED,
-                         body=f"auto-close after {settings.TICKET_AUTO_CLOSE_DAYS} days")
+            event_record(
+                ticket=ticket,
+                actor=None,
+                kind=TicketEvent.Kind.STATUS,
+                field="status",
+                old_value=Status.RESOLVED,
+                new_value=Status.CLOSED,
+                body=f"auto-close after {settings.TICKET_AUTO_CLOSE_DAYS} days",
+            )
             _changed(ticket, None, "status", now)
             closed += 1
     return closed

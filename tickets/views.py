@@ -79,18 +79,29 @@ class TicketQueueView(StaffRequiredMixin, View):
         user = request.user
         form = BulkForm(request.POST, agents=selectors.assignable_agents_for(user=user))
         ids = [int(pk) for pk in request.POST.getlist("tickets") if pk.isdigit()]
-        tickets = list(selectors.ticket_list_for(user=user, filters={"status": "all"}).filter(pk__in=ids))
+        tickets = list(
+            selectors.ticket_list_for(user=user, filters={"status": "all"}).filter(pk__in=ids)
+        )
         if not form.is_valid() or not tickets:
-            return self.get(request, errors=[_("Tick at least one ticket and choose what to do.")], status=400)
+            return self.get(
+                request, errors=[_("Tick at least one ticket and choose what to do.")], status=400
+            )
         data = form.cleaned_data
         if data["action"] == "assign":
             if data["assignee"] is None:
                 return self.get(request, errors=[_("Choose the agent to assign to.")], status=400)
-            done, errors = services.tickets_bulk(actor=user, tickets=tickets, action=services.ticket_assign, agent=data["assignee"])
+            done, errors = services.tickets_bulk(
+                actor=user, tickets=tickets, action=services.ticket_assign, agent=data["assignee"]
+            )
         else:
             if not data["status"]:
                 return self.get(request, errors=[_("Choose the new status.")], status=400)
-            done, errors = services.tickets_bulk(actor=user, tickets=tickets, action=services.ticket_change_status, status=data["status"])
+            done, errors = services.tickets_bulk(
+                actor=user,
+                tickets=tickets,
+                action=services.ticket_change_status,
+                status=data["status"],
+            )
         if done:
             messages.success(request, _("%(n)d tickets updated.") % {"n": len(done)})
         for error in errors:
@@ -112,20 +123,29 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
             return data if action == name else None
 
         return {
-            "reply_form": ReplyForm(bound("reply"), self.request.FILES if action == "reply" else None),
-            "status_form": StatusForm(bound("status"), initial={**initial, "status": ticket.status}),
-            "priority_form": PriorityForm(bound("priority"), initial={**initial, "priority": ticket.priority}),
+            "reply_form": ReplyForm(
+                bound("reply"), self.request.FILES if action == "reply" else None
+            ),
+            "status_form": StatusForm(
+                bound("status"), initial={**initial, "status": ticket.status}
+            ),
+            "priority_form": PriorityForm(
+                bound("priority"), initial={**initial, "priority": ticket.priority}
+            ),
             "category_form": CategoryForm(
-                bound("category"), initial={**initial, "category": ticket.category_id},
+                bound("category"),
+                initial={**initial, "category": ticket.category_id},
                 categories=selectors.categories_covered_for(client_id=ticket.client_id),
             ),
             "assign_form": AssignForm(
-                bound("assign"), initial={**initial, "assignee": ticket.assignee_id, "team": ticket.team_id},
+                bound("assign"),
+                initial={**initial, "assignee": ticket.assignee_id, "team": ticket.team_id},
                 agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
                 teams=selectors.teams_for(user=user, client_id=ticket.client_id),
             ),
             "edit_form": EditForm(
-                bound("edit"), initial={**initial, "subject": ticket.subject, "description": ticket.description}
+                bound("edit"),
+                initial={**initial, "subject": ticket.subject, "description": ticket.description},
             ),
         }
 
@@ -172,17 +192,45 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
         if action == "claim":
             services.ticket_claim(actor=actor, ticket=ticket)
         elif action == "assign":
-            services.ticket_assign(actor=actor, ticket=ticket, agent=data["assignee"], team=data["team"], expected_version=version)
+            services.ticket_assign(
+                actor=actor,
+                ticket=ticket,
+                agent=data["assignee"],
+                team=data["team"],
+                expected_version=version,
+            )
         elif action == "status":
-            services.ticket_change_status(actor=actor, ticket=ticket, status=data["status"], comment=data["comment"], expected_version=version)
+            services.ticket_change_status(
+                actor=actor,
+                ticket=ticket,
+                status=data["status"],
+                comment=data["comment"],
+                expected_version=version,
+            )
         elif action == "priority":
-            services.ticket_change_priority(actor=actor, ticket=ticket, priority=data["priority"], expected_version=version)
+            services.ticket_change_priority(
+                actor=actor, ticket=ticket, priority=data["priority"], expected_version=version
+            )
         elif action == "category":
-            services.ticket_change_category(actor=actor, ticket=ticket, category=data["category"], expected_version=version)
+            services.ticket_change_category(
+                actor=actor, ticket=ticket, category=data["category"], expected_version=version
+            )
         elif action == "edit":
-            services.ticket_update(actor=actor, ticket=ticket, subject=data["subject"], description=data["description"], expected_version=version)
+            services.ticket_update(
+                actor=actor,
+                ticket=ticket,
+                subject=data["subject"],
+                description=data["description"],
+                expected_version=version,
+            )
         elif action == "reply":
-            services.ticket_reply(actor=actor, ticket=ticket, body=data["body"], internal=data["internal"], files=data["files"])
+            services.ticket_reply(
+                actor=actor,
+                ticket=ticket,
+                body=data["body"],
+                internal=data["internal"],
+                files=data["files"],
+            )
 
 
 # Apps above tickets (the SLA engine) add panels to the workspace by registering a callable
@@ -205,7 +253,12 @@ class ClientTicketListView(ClientManagerMixin, TemplateView):
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
         rows = rows.select_related("site", "requester", "assignee").order_by("-created_at", "-id")
         page = page_of(rows, params.get("page"))
-        return {**super().get_context_data(**kwargs), "page": page, "filters": filters, "statuses": Status.choices}
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+        }
 
 
 class ClientTicketDetailView(ClientManagerMixin, TemplateView):
@@ -229,7 +282,9 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, attachment_id):
         attachment = selectors.attachment_get_for(user=request.user, attachment_id=attachment_id)
         response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
             content_type=attachment.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"

@@ -8,12 +8,20 @@ from itsm.tenancy import Role
 from .models import Status
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CANCELLED}),
-    Status.ASSIGNED: frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CANCELLED}),
-    Status.IN_PROGRESS: frozenset({Status.ASSIGNED, Status.WAITING, Status.RESOLVED, Status.CANCELLED}),
+    Status.NEW: frozenset(
+        {Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CANCELLED}
+    ),
+    Status.ASSIGNED: frozenset(
+        {Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CANCELLED}
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {Status.ASSIGNED, Status.WAITING, Status.RESOLVED, Status.CANCELLED}
+    ),
     Status.WAITING: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED}),
     Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
-    Status.REOPENED: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CANCELLED}),
+    Status.REOPENED: frozenset(
+        {Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CANCELLED}
+    ),
     Status.CLOSED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
@@ -41,6 +49,7 @@ def ensure_transition_allowed(*, actor, current: str, target: str) -> None:
     if actor.role == Role.END_USER and (current, target) in REQUESTER_TRANSITIONS:
         return
     raise ApplicationError(
-        _("Only the service desk can set a ticket to “%(target)s”.") % {"target": Status(target).label},
+        _("Only the service desk can set a ticket to “%(target)s”.")
+        % {"target": Status(target).label},
         {"code": "not_permitted"},
     )

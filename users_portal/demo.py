@@ -5,27 +5,69 @@ from tickets import services
 from tickets.models import Status
 
 DEMO_TICKETS = [
-    {"requester": "user_a1", "subject": "打印机卡纸 / Printer jams", "category": "printer",
-     "impact": 3, "urgency": 2, "state": "new",
-     "description": "二楼打印机每打印几页就卡纸。\n\nThe printer on floor 2 jams every few pages."},
-    {"requester": "user_a1", "subject": "无法登录邮箱 / Cannot sign in to email", "category": "email",
-     "impact": 3, "urgency": 1, "state": "in_progress",
-     "description": "输入密码后提示错误。"},
-    {"requester": "user_a2", "subject": "网点网络中断 / Branch network down", "category": "network",
-     "impact": 1, "urgency": 1, "state": "assigned",
-     "description": "北京分行所有电脑无法上网。"},
-    {"requester": "user_a2", "subject": "柜台扫描枪无反应 / Counter scanner dead", "category": "desktop",
-     "impact": 3, "urgency": 2, "state": "waiting",
-     "description": "3 号柜台的扫描枪插上后没有反应。"},
-    {"requester": "user_a1", "subject": "更换显示器 / Replace monitor", "category": "desktop",
-     "impact": 3, "urgency": 3, "state": "resolved",
-     "description": "显示器有一条竖线。"},
-    {"requester": "user_b1", "subject": "新员工电脑安装 / New starter laptop", "category": "desktop",
-     "impact": 3, "urgency": 3, "state": "closed",
-     "description": "下周一有新员工入职，需要准备一台笔记本。"},
-    {"requester": "user_b1", "subject": "仓库扫码系统慢 / Warehouse scanning slow", "category": "business-app",
-     "impact": 2, "urgency": 2, "state": "new",
-     "description": "扫码后要等 10 秒才有反应。"},
+    {
+        "requester": "user_a1",
+        "subject": "打印机卡纸 / Printer jams",
+        "category": "printer",
+        "impact": 3,
+        "urgency": 2,
+        "state": "new",
+        "description": "二楼打印机每打印几页就卡纸。\n\nThe printer on floor 2 jams every few pages.",
+    },
+    {
+        "requester": "user_a1",
+        "subject": "无法登录邮箱 / Cannot sign in to email",
+        "category": "email",
+        "impact": 3,
+        "urgency": 1,
+        "state": "in_progress",
+        "description": "输入密码后提示错误。",
+    },
+    {
+        "requester": "user_a2",
+        "subject": "网点网络中断 / Branch network down",
+        "category": "network",
+        "impact": 1,
+        "urgency": 1,
+        "state": "assigned",
+        "description": "北京分行所有电脑无法上网。",
+    },
+    {
+        "requester": "user_a2",
+        "subject": "柜台扫描枪无反应 / Counter scanner dead",
+        "category": "desktop",
+        "impact": 3,
+        "urgency": 2,
+        "state": "waiting",
+        "description": "3 号柜台的扫描枪插上后没有反应。",
+    },
+    {
+        "requester": "user_a1",
+        "subject": "更换显示器 / Replace monitor",
+        "category": "desktop",
+        "impact": 3,
+        "urgency": 3,
+        "state": "resolved",
+        "description": "显示器有一条竖线。",
+    },
+    {
+        "requester": "user_b1",
+        "subject": "新员工电脑安装 / New starter laptop",
+        "category": "desktop",
+        "impact": 3,
+        "urgency": 3,
+        "state": "closed",
+        "description": "下周一有新员工入职，需要准备一台笔记本。",
+    },
+    {
+        "requester": "user_b1",
+        "subject": "仓库扫码系统慢 / Warehouse scanning slow",
+        "category": "business-app",
+        "impact": 2,
+        "urgency": 2,
+        "state": "new",
+        "description": "扫码后要等 10 秒才有反应。",
+    },
 ]
 
 
@@ -41,7 +83,12 @@ def advance_demo_ticket(spec: dict, *, requester: User, admin: User):
     state = spec["state"]
     if state == "new":
         return ticket
-    agent = User.objects.filter(teams__clients=ticket.client_id, role="agent").order_by("username").first() or admin
+    agent = (
+        User.objects.filter(teams__clients=ticket.client_id, role="agent")
+        .order_by("username")
+        .first()
+        or admin
+    )
     ticket = services.ticket_claim(actor=agent, ticket=ticket)
     if state == "assigned":
         return ticket
@@ -51,9 +98,13 @@ def advance_demo_ticket(spec: dict, *, requester: User, admin: User):
         services.ticket_reply(actor=agent, ticket=ticket, body="已联系厂商。", internal=True)
         return ticket
     if state == "waiting":
-        services.ticket_reply(actor=agent, ticket=ticket, body="请提供设备编号。/ Please send the device number.")
+        services.ticket_reply(
+            actor=agent, ticket=ticket, body="请提供设备编号。/ Please send the device number."
+        )
         return services.ticket_change_status(actor=agent, ticket=ticket, status=Status.WAITING)
-    ticket = services.ticket_change_status(actor=agent, ticket=ticket, status=Status.RESOLVED, comment="已更换。")
+    ticket = services.ticket_change_status(
+        actor=agent, ticket=ticket, status=Status.RESOLVED, comment="已更换。"
+    )
     if state == "closed":
         ticket = services.ticket_change_status(actor=requester, ticket=ticket, status=Status.CLOSED)
         services.ticket_rate(actor=requester, ticket=ticket, score=5, comment="很快，谢谢！")

@@ -79,7 +79,8 @@ class TicketCreateView(EndUserMixin, View):
                 form.add_error(None, exc.message)
             else:
                 messages.success(
-                    request, _("Ticket %(ref)s filed. We will get back to you.") % {"ref": ticket.reference}
+                    request,
+                    _("Ticket %(ref)s filed. We will get back to you.") % {"ref": ticket.reference},
                 )
                 return redirect("portal:ticket-detail", ticket_id=ticket.pk)
         return render(request, self.template_name, {"form": form}, status=400)
@@ -89,7 +90,11 @@ class TicketDetailView(EndUserMixin, View):
     """The public timeline, reply and attach, 'solved' / 'still broken', and the rating."""
 
     template_name = "users_portal/ticket_detail.html"
-    STATUS_ACTIONS = {"confirm": Status.CLOSED, "reopen": Status.REOPENED, "withdraw": Status.CANCELLED}
+    STATUS_ACTIONS = {
+        "confirm": Status.CLOSED,
+        "reopen": Status.REOPENED,
+        "withdraw": Status.CANCELLED,
+    }
 
     def render_page(self, ticket, *, reply_form=None, rating_form=None, error=None, status=200):
         user = self.request.user
@@ -117,20 +122,33 @@ class TicketDetailView(EndUserMixin, View):
                 if not reply_form.is_valid():
                     raise ApplicationError(_("Please correct the marked fields."))
                 data = reply_form.cleaned_data
-                services.ticket_reply(actor=user, ticket=ticket, body=data["body"], files=data["files"])
+                services.ticket_reply(
+                    actor=user, ticket=ticket, body=data["body"], files=data["files"]
+                )
             elif action == "rate":
                 if not rating_form.is_valid():
                     raise ApplicationError(_("Choose a rating from 1 to 5."))
                 data = rating_form.cleaned_data
-                services.ticket_rate(actor=user, ticket=ticket, score=data["score"], comment=data["comment"])
+                services.ticket_rate(
+                    actor=user, ticket=ticket, score=data["score"], comment=data["comment"]
+                )
             elif action in self.STATUS_ACTIONS:
-                services.ticket_change_status(actor=user, ticket=ticket, status=self.STATUS_ACTIONS[action],
-                                              comment=request.POST.get("comment", ""))
+                services.ticket_change_status(
+                    actor=user,
+                    ticket=ticket,
+                    status=self.STATUS_ACTIONS[action],
+                    comment=request.POST.get("comment", ""),
+                )
             else:
                 raise ApplicationError(_("Unknown action."))
         except ApplicationError as exc:
-            return self.render_page(ticket, reply_form=reply_form, rating_form=rating_form,
-                                    error=exc.message, status=exc.status_code)
+            return self.render_page(
+                ticket,
+                reply_form=reply_form,
+                rating_form=rating_form,
+                error=exc.message,
+                status=exc.status_code,
+            )
         except PermissionDenied as exc:
             return self.render_page(ticket, error=str(exc), status=403)
         messages.success(request, _("Thank you, saved."))

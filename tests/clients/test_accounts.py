@@ -26,7 +26,12 @@ def test_wrong_password_is_explained(client, user_a1):
 def test_no_open_sign_up(client):
     response = client.post(
         reverse("account_signup"),
-        {"username": "intruder", "email": "x@example.cn", "password1": "Aa1!aaaaaa", "password2": "Aa1!aaaaaa"},
+        {
+            "username": "intruder",
+            "email": "x@example.cn",
+            "password1": "Aa1!aaaaaa",
+            "password2": "Aa1!aaaaaa",
+        },
     )
     from clients.models import User
 

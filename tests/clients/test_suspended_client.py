@@ -34,7 +34,8 @@ def test_existing_session_is_ended(login, user_a1, suspended):
 
 def test_api_token_refused_with_reason(client, user_a1, suspended):
     response = client.post(
-        "/api/v1/auth/token/", {"username": "user_a1", "password": PASSWORD},
+        "/api/v1/auth/token/",
+        {"username": "user_a1", "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 403

@@ -54,7 +54,9 @@ def test_concurrent_claims_have_exactly_one_winner(ticket_a1, agent_a, client_a)
     rival = make_user(role="agent", username="rival")
     make_team(members=[rival], clients=[client_a])
     agents = [agent_a, rival]
-    results, errors = run_in_threads(2, lambda i: services.ticket_claim(actor=agents[i], ticket=ticket_a1))
+    results, errors = run_in_threads(
+        2, lambda i: services.ticket_claim(actor=agents[i], ticket=ticket_a1)
+    )
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], ConflictError)
     winner = Ticket.objects.get(pk=ticket_a1.pk).assignee
@@ -77,11 +79,18 @@ def test_second_claim_is_told_who_has_it(ticket_a1, agent_a, client_a):
 @pytest.mark.django_db
 def test_stale_edit_refused_and_nothing_lost(ticket_a1, agent_a, login):
     opened_version = ticket_a1.version
-    services.ticket_change_priority(actor=agent_a, ticket=ticket_a1, priority=1, expected_version=opened_version)
+    services.ticket_change_priority(
+        actor=agent_a, ticket=ticket_a1, priority=1, expected_version=opened_version
+    )
     web = login(agent_a)
     response = web.post(
         f"/queue/tickets/{ticket_a1.pk}/",
-        {"action": "edit", "version": opened_version, "subject": "My stale subject", "description": "x"},
+        {
+            "action": "edit",
+            "version": opened_version,
+            "subject": "My stale subject",
+            "description": "x",
+        },
     )
     assert response.status_code == 409
     page = response.content.decode()

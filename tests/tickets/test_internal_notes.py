@@ -13,14 +13,22 @@ NOTE = "内部备注 internal-only: the user is difficult"
 
 @pytest.fixture
 def noted(ticket_a1, agent_a):
-    services.ticket_reply(actor=agent_a, ticket=ticket_a1, body=NOTE, internal=True,
-                          files=[SimpleUploadedFile("internal.txt", b"internal file body")])
+    services.ticket_reply(
+        actor=agent_a,
+        ticket=ticket_a1,
+        body=NOTE,
+        internal=True,
+        files=[SimpleUploadedFile("internal.txt", b"internal file body")],
+    )
     services.ticket_reply(actor=agent_a, ticket=ticket_a1, body="Public answer")
     return ticket_a1
 
 
 def test_agent_sees_note_in_workspace_and_api(noted, login, api_for, agent_a):
-    assert NOTE in login(agent_a).get(reverse("tickets:ticket-workspace", args=[noted.pk])).content.decode()
+    assert (
+        NOTE
+        in login(agent_a).get(reverse("tickets:ticket-workspace", args=[noted.pk])).content.decode()
+    )
     bodies = [e["body"] for e in api_for(agent_a).get(f"/api/v1/tickets/{noted.pk}/events/").json()]
     assert NOTE in bodies
 
@@ -48,7 +56,9 @@ def test_client_side_cannot_download_internal_file(request, noted, login, who):
 
 def test_end_user_cannot_write_a_note(api_for, user_a1, ticket_a1):
     response = api_for(user_a1).post(
-        f"/api/v1/tickets/{ticket_a1.pk}/events/", {"body": "sneaky", "internal": True}, format="json"
+        f"/api/v1/tickets/{ticket_a1.pk}/events/",
+        {"body": "sneaky", "internal": True},
+        format="json",
     )
     assert response.status_code == 403
     assert not ticket_a1.events.filter(body="sneaky").exists()

@@ -11,10 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def test_browser_journey(client, user_a1, agent_a, site_a):
     client.force_login(user_a1)
-    response = client.post(reverse("portal:ticket-new"), {
-        "subject": "电脑蓝屏", "description": "开机就蓝屏", "impact": 3, "urgency": 1, "site": site_a.pk,
-        "files": [SimpleUploadedFile("bsod.log", b"STOP 0x0000007B")],
-    })
+    response = client.post(
+        reverse("portal:ticket-new"),
+        {
+            "subject": "电脑蓝屏",
+            "description": "开机就蓝屏",
+            "impact": 3,
+            "urgency": 1,
+            "site": site_a.pk,
+            "files": [SimpleUploadedFile("bsod.log", b"STOP 0x0000007B")],
+        },
+    )
     ticket = Ticket.objects.get(subject="电脑蓝屏")
     assert response.status_code == 302 and ticket.attachments.count() == 1
 
@@ -22,7 +29,12 @@ def test_browser_journey(client, user_a1, agent_a, site_a):
     workspace = reverse("tickets:ticket-workspace", args=[ticket.pk])
     assert client.post(workspace, {"action": "claim"}).status_code == 302
     assert client.post(workspace, {"action": "reply", "body": "请重启试试"}).status_code == 302
-    assert client.post(workspace, {"action": "reply", "body": "driver issue", "internal": "on"}).status_code == 302
+    assert (
+        client.post(
+            workspace, {"action": "reply", "body": "driver issue", "internal": "on"}
+        ).status_code
+        == 302
+    )
 
     client.force_login(user_a1)
     detail = reverse("portal:ticket-detail", args=[ticket.pk])
@@ -32,10 +44,17 @@ def test_browser_journey(client, user_a1, agent_a, site_a):
 
     client.force_login(agent_a)
     ticket.refresh_from_db()
-    assert client.post(workspace, {"action": "status", "status": "resolved", "version": ticket.version}).status_code == 302
+    assert (
+        client.post(
+            workspace, {"action": "status", "status": "resolved", "version": ticket.version}
+        ).status_code
+        == 302
+    )
 
     client.force_login(user_a1)
-    assert client.post(detail, {"action": "rate", "score": 4, "comment": "还不错"}).status_code == 302
+    assert (
+        client.post(detail, {"action": "rate", "score": 4, "comment": "还不错"}).status_code == 302
+    )
     assert client.post(detail, {"action": "confirm"}).status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
@@ -46,8 +65,10 @@ def test_browser_journey(client, user_a1, agent_a, site_a):
 
 def test_illegal_move_in_workspace_explains_and_keeps_state(client, agent_a, ticket_a1):
     client.force_login(agent_a)
-    response = client.post(reverse("tickets:ticket-workspace", args=[ticket_a1.pk]),
-                           {"action": "status", "status": "closed", "version": ticket_a1.version})
+    response = client.post(
+        reverse("tickets:ticket-workspace", args=[ticket_a1.pk]),
+        {"action": "status", "status": "closed", "version": ticket_a1.version},
+    )
     assert response.status_code == 400
     assert "cannot become" in response.content.decode()
     ticket_a1.refresh_from_db()
@@ -56,19 +77,51 @@ def test_illegal_move_in_workspace_explains_and_keeps_state(client, agent_a, tic
 
 def test_api_journey(api_for, user_a1, agent_a, manager_a):
     user_api, agent_api = api_for(user_a1), api_for(agent_a)
-    created = user_api.post("/api/v1/tickets/", {"subject": "VPN", "description": "timeout"}, format="json").json()
+    created = user_api.post(
+        "/api/v1/tickets/", {"subject": "VPN", "description": "timeout"}, format="json"
+    ).json()
     tid = created["id"]
-    up = user_api.post(f"/api/v1/tickets/{tid}/attachments/",
-                       {"file": SimpleUploadedFile("vpn.log", b"timeout after 30s")}, format="multipart")
+    up = user_api.post(
+        f"/api/v1/tickets/{tid}/attachments/",
+        {"file": SimpleUploadedFile("vpn.log", b"timeout after 30s")},
+        format="multipart",
+    )
     assert up.status_code == 201
     assert agent_api.post(f"/api/v1/tickets/{tid}/claim/").json()["assignee"] == "agent_a"
-    assert agent_api.post(f"/api/v1/tickets/{tid}/events/", {"body": "证书过期了"}, format="json").status_code == 201
-    assert agent_api.post(f"/api/v1/tickets/{tid}/events/", {"body": "note", "internal": True}, format="json").status_code == 201
-    assert user_api.post(f"/api/v1/tickets/{tid}/events/", {"body": "好的"}, format="json").status_code == 201
+    assert (
+        agent_api.post(
+            f"/api/v1/tickets/{tid}/events/", {"body": "证书过期了"}, format="json"
+        ).status_code
+        == 201
+    )
+    assert (
+        agent_api.post(
+            f"/api/v1/tickets/{tid}/events/", {"body": "note", "internal": True}, format="json"
+        ).status_code
+        == 201
+    )
+    assert (
+        user_api.post(f"/api/v1/tickets/{tid}/events/", {"body": "好的"}, format="json").status_code
+        == 201
+    )
     bad = agent_api.post(f"/api/v1/tickets/{tid}/status/", {"status": "closed"}, format="json")
-    assert bad.status_code == 400 and "cannot become" in bad.json()["detail"] and bad.json()["code"] == "illegal_transition"
-    assert agent_api.post(f"/api/v1/tickets/{tid}/status/", {"status": "resolved"}, format="json").json()["status"] == "resolved"
-    assert user_api.post(f"/api/v1/tickets/{tid}/rating/", {"score": 5, "comment": "快"}, format="json").status_code == 201
+    assert (
+        bad.status_code == 400
+        and "cannot become" in bad.json()["detail"]
+        and bad.json()["code"] == "illegal_transition"
+    )
+    assert (
+        agent_api.post(
+            f"/api/v1/tickets/{tid}/status/", {"status": "resolved"}, format="json"
+        ).json()["status"]
+        == "resolved"
+    )
+    assert (
+        user_api.post(
+            f"/api/v1/tickets/{tid}/rating/", {"score": 5, "comment": "快"}, format="json"
+        ).status_code
+        == 201
+    )
     again = user_api.post(f"/api/v1/tickets/{tid}/rating/", {"score": 1}, format="json")
     assert again.status_code == 400 and "already rated" in again.json()["detail"]
     manager_events = api_for(manager_a).get(f"/api/v1/tickets/{tid}/events/").json()
@@ -76,33 +129,47 @@ def test_api_journey(api_for, user_a1, agent_a, manager_a):
 
 
 def test_agent_files_on_behalf_of_user_by_phone(api_for, agent_a, user_a1):
-    response = api_for(agent_a).post("/api/v1/tickets/", {
-        "subject": "电话报修", "description": "打印机", "requester": "user_a1"}, format="json")
+    response = api_for(agent_a).post(
+        "/api/v1/tickets/",
+        {"subject": "电话报修", "description": "打印机", "requester": "user_a1"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["requester"] == "user_a1" and body["channel"] == "phone"
 
 
 def test_agent_cannot_file_for_unserved_client(api_for, agent_b, user_a1):
-    response = api_for(agent_b).post("/api/v1/tickets/", {
-        "subject": "x", "description": "y", "requester": "user_a1"}, format="json")
+    response = api_for(agent_b).post(
+        "/api/v1/tickets/",
+        {"subject": "x", "description": "y", "requester": "user_a1"},
+        format="json",
+    )
     assert response.status_code == 400  # the requester is not visible to agent_b
 
 
 def test_queue_filters_and_bulk_assign(client, agent_a, user_a1, user_a2):
     from tests.factories import make_ticket
 
-    t1, t2 = make_ticket(requester=user_a1, subject="alpha"), make_ticket(requester=user_a2, subject="beta")
+    t1, t2 = (
+        make_ticket(requester=user_a1, subject="alpha"),
+        make_ticket(requester=user_a2, subject="beta"),
+    )
     client.force_login(agent_a)
     page = client.get(reverse("tickets:ticket-queue"), {"q": "alpha"}).content.decode()
     assert t1.reference in page and t2.reference not in page
-    response = client.post(reverse("tickets:ticket-queue"),
-                           {"tickets": [t1.pk, t2.pk], "action": "assign", "assignee": agent_a.pk})
+    response = client.post(
+        reverse("tickets:ticket-queue"),
+        {"tickets": [t1.pk, t2.pk], "action": "assign", "assignee": agent_a.pk},
+    )
     assert response.status_code == 302
     assert set(Ticket.objects.values_list("assignee", flat=True)) == {agent_a.pk}
     mine = client.get(reverse("tickets:ticket-queue"), {"mine": "1"}).content.decode()
     unassigned = client.get(reverse("tickets:ticket-queue"), {"unassigned": "1"}).content.decode()
     assert t1.reference in mine and t1.reference not in unassigned
-    response = client.post(reverse("tickets:ticket-queue"), {"tickets": [t1.pk], "action": "status", "status": "closed"})
+    response = client.post(
+        reverse("tickets:ticket-queue"),
+        {"tickets": [t1.pk], "action": "status", "status": "closed"},
+    )
     assert response.status_code == 302
     assert Ticket.objects.get(pk=t1.pk).status == Status.ASSIGNED  # illegal: refused, reported

@@ -44,14 +44,19 @@ def test_each_event_reaches_the_right_person_in_their_language(
         services.ticket_reply(actor=user_a1, ticket=ticket, body="Still broken")
         services.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.RESOLVED)
     sent = [(m.to[0], m.subject) for m in mail.outbox]
-    assert sent[0] == ("user_a1@example.cn", f"[{ticket.reference}] We received your request: Printer")
+    assert sent[0] == (
+        "user_a1@example.cn",
+        f"[{ticket.reference}] We received your request: Printer",
+    )
     assert ("user_a1@example.cn", f"[{ticket.reference}] New reply: Printer") in sent
     assert ("agent_a@example.cn", f"[{ticket.reference}] New reply: Printer") in sent
     resolved = mail.outbox[-1]
     assert "Resolved" in resolved.subject and f"/portal/tickets/{ticket.pk}/#rate" in resolved.body
 
 
-def test_assignment_mails_the_agent_in_chinese(agent_a, admin_user, ticket_a1, django_capture_on_commit_callbacks):
+def test_assignment_mails_the_agent_in_chinese(
+    agent_a, admin_user, ticket_a1, django_capture_on_commit_callbacks
+):
     agent_a.language = "zh-hans"
     agent_a.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -70,9 +75,15 @@ def test_unreachable_broker_keeps_ticket_and_mail_is_sent_later(
 
     monkeypatch.setattr(tasks.outbound_email_send, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(user_a1).post("/portal/tickets/new/", {
-            "subject": "断网", "description": "整层断网", "impact": 2, "urgency": 1,
-        })
+        response = login(user_a1).post(
+            "/portal/tickets/new/",
+            {
+                "subject": "断网",
+                "description": "整层断网",
+                "impact": 2,
+                "urgency": 1,
+            },
+        )
     assert response.status_code == 302  # the user sees success
     assert Ticket.objects.filter(subject="断网").exists()
     assert mail.outbox == []

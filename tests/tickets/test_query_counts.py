@@ -44,8 +44,10 @@ def test_detail_pages_are_constant(login, user_a1, agent_a):
     ticket = make_ticket(requester=user_a1)
     for _ in range(3):
         services.ticket_reply(actor=agent_a, ticket=ticket, body="r")
-    urls = [(user_a1, reverse("portal:ticket-detail", args=[ticket.pk])),
-            (agent_a, reverse("tickets:ticket-workspace", args=[ticket.pk]))]
+    urls = [
+        (user_a1, reverse("portal:ticket-detail", args=[ticket.pk])),
+        (agent_a, reverse("tickets:ticket-workspace", args=[ticket.pk])),
+    ]
     small = [queries_for(login(u), url) for u, url in urls]
     for _ in range(60):
         services.ticket_reply(actor=agent_a, ticket=ticket, body="r")

@@ -14,7 +14,13 @@ def test_end_user_files_ticket_in_portal(login, user_a1, site_a):
     web = login(user_a1)
     response = web.post(
         reverse("portal:ticket-new"),
-        {"subject": "屏幕不亮", "description": "显示器没有信号", "impact": 3, "urgency": 2, "site": site_a.pk},
+        {
+            "subject": "屏幕不亮",
+            "description": "显示器没有信号",
+            "impact": 3,
+            "urgency": 2,
+            "site": site_a.pk,
+        },
     )
     ticket = Ticket.objects.get(subject="屏幕不亮")
     assert response.status_code == 302
@@ -34,12 +40,15 @@ def test_portal_form_with_missing_fields_keeps_input_and_explains(login, user_a1
 
 def test_api_token_then_create_with_subject_and_description_only(client, user_a1, site_a):
     token = client.post(
-        "/api/v1/auth/token/", {"username": "user_a1", "password": PASSWORD},
+        "/api/v1/auth/token/",
+        {"username": "user_a1", "password": PASSWORD},
         content_type="application/json",
     ).json()["token"]
     response = client.post(
-        "/api/v1/tickets/", {"subject": "VPN 连不上", "description": "提示超时"},
-        content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}",
+        "/api/v1/tickets/",
+        {"subject": "VPN 连不上", "description": "提示超时"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -49,7 +58,8 @@ def test_api_token_then_create_with_subject_and_description_only(client, user_a1
 
 def test_api_token_with_wrong_password_is_refused(client, user_a1):
     response = client.post(
-        "/api/v1/auth/token/", {"username": "user_a1", "password": "nope"},
+        "/api/v1/auth/token/",
+        {"username": "user_a1", "password": "nope"},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -59,7 +69,9 @@ def test_api_token_with_wrong_password_is_refused(client, user_a1):
 def test_category_outside_agreement_is_refused(api_for, user_a1):
     uncovered = ServiceCategory.objects.create(code="cctv", name_zh="监控", name_en="CCTV")
     response = api_for(user_a1).post(
-        "/api/v1/tickets/", {"subject": "s", "description": "d", "category": uncovered.pk}, format="json"
+        "/api/v1/tickets/",
+        {"subject": "s", "description": "d", "category": uncovered.pk},
+        format="json",
     )
     assert response.status_code == 400
     assert "not covered" in response.json()["detail"]

@@ -22,7 +22,9 @@ def move(actor, ticket, *statuses, now=None):
 def test_full_life_is_legal(agent_a, user_a1, ticket_a1):
     ticket = services.ticket_claim(actor=agent_a, ticket=ticket_a1)
     assert ticket.status == Status.ASSIGNED and ticket.assignee == agent_a
-    ticket = move(agent_a, ticket, Status.IN_PROGRESS, Status.WAITING, Status.IN_PROGRESS, Status.RESOLVED)
+    ticket = move(
+        agent_a, ticket, Status.IN_PROGRESS, Status.WAITING, Status.IN_PROGRESS, Status.RESOLVED
+    )
     assert ticket.resolved_at is not None
     ticket = move(user_a1, ticket, Status.REOPENED)
     assert ticket.resolved_at is None

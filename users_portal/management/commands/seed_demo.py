@@ -48,13 +48,17 @@ class Command(BaseCommand):
     help = "Create demo clients, people and tickets (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default="demo-pass-2026", help="password of every demo account")
+        parser.add_argument(
+            "--password", default="demo-pass-2026", help="password of every demo account"
+        )
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if anyone exists")
 
     def handle(self, *args, password, force, if_empty, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo creates well-known passwords; refusing with DEBUG off (use --force).")
+            raise CommandError(
+                "seed_demo creates well-known passwords; refusing with DEBUG off (use --force)."
+            )
         if if_empty and User.objects.exists():
             self.stdout.write("People exist already; demo data not added.")
             return
@@ -75,13 +79,19 @@ class Command(BaseCommand):
         created += new
         agents = []
         for name in ("agent1", "agent2"):
-            agent, new = self.person(name, Role.AGENT, password, first_name="坐席", last_name=name[-1])
+            agent, new = self.person(
+                name, Role.AGENT, password, first_name="坐席", last_name=name[-1]
+            )
             agents.append(agent)
             created += new
         for index, spec in enumerate(CLIENTS):
             client, new = Client.objects.get_or_create(
                 code=spec["code"],
-                defaults={"name": spec["name"], "contract_start": date(2026, 1, 1), "contract_end": date(2027, 12, 31)},
+                defaults={
+                    "name": spec["name"],
+                    "contract_start": date(2026, 1, 1),
+                    "contract_end": date(2027, 12, 31),
+                },
             )
             created += new
             sites = {}
@@ -91,9 +101,12 @@ class Command(BaseCommand):
             agreement, new = ServiceAgreement.objects.get_or_create(
                 client=client,
                 name=f"{client.name} IT 运维服务协议 2026",
-                defaults={"start_date": date(2026, 1, 1), "end_date": date(2027, 12, 31),
-                          "contact_name": spec["people"][0][3] + spec["people"][0][4],
-                          "contact_email": f"it@{client.code.lower()}.example.cn"},
+                defaults={
+                    "start_date": date(2026, 1, 1),
+                    "end_date": date(2027, 12, 31),
+                    "contact_name": spec["people"][0][3] + spec["people"][0][4],
+                    "contact_email": f"it@{client.code.lower()}.example.cn",
+                },
             )
             if new:
                 agreement.categories.set(categories)
@@ -107,8 +120,13 @@ class Command(BaseCommand):
                 created += 1
             for username, role, site_name, last, first in spec["people"]:
                 _user, new = self.person(
-                    username, role, password, client=client, site=sites.get(site_name),
-                    last_name=last, first_name=first,
+                    username,
+                    role,
+                    password,
+                    client=client,
+                    site=sites.get(site_name),
+                    last_name=last,
+                    first_name=first,
                 )
                 created += new
         created += self.seed_tickets(admin)
