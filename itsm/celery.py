@@ -4,8 +4,8 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_ready
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 
@@ -18,15 +18,20 @@ app.conf.beat_schedule = {
     "heartbeat": {"task": "itsm.tasks.heartbeat", "schedule": crontab()},
     # https://crontab.guru/#*_*_*_*_* - emails left behind while the broker was down
     "outbox-drain": {"task": "itsm.tasks.outbox_drain", "schedule": crontab()},
+    # https://crontab.guru/#*_*_*_*_* - every minute: flag SLA warnings/breaches, run escalations
+    "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": crontab()},
     # https://crontab.guru/#7_*_*_*_* - hourly: close tickets resolved N days ago
-    "tickets-auto-close": {"task": "tickets.tasks.tickets_auto_close", "schedule": crontab(minute=7)},
+    "tickets-auto-close": {
+        "task": "tickets.tasks.tickets_auto_close",
+        "schedule": crontab(minute=7),
+    },
 }
 
 
 def ensure_embedded_broker_folders() -> None:
     """The filesystem transport needs its folders before a worker or producer touches them."""
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
 

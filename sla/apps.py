@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class SlaConfig(AppConfig):
     name = "sla"
     verbose_name = _("Service levels")
+
+    def ready(self):
+        from tickets.signals import ticket_changed
+
+        from .receivers import ticket_changed_receiver
+
+        ticket_changed.connect(ticket_changed_receiver, dispatch_uid="sla.clocks_sync")
+
+        from tickets.views import WORKSPACE_PANELS
+
+        from .panels import sla_workspace_panel
+
+        if sla_workspace_panel not in WORKSPACE_PANELS:
+            WORKSPACE_PANELS.append(sla_workspace_panel)

@@ -12,6 +12,7 @@ from sla.models import (
     ServiceTier,
     SlaClock,
     TierAssignment,
+    TierTarget,
 )
 from tests.factories import make_ticket
 from tickets.models import TicketEvent
@@ -20,8 +21,17 @@ from .conftest import FOR_PRIORITY, clocks_of, cst, make_tier
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [BusinessCalendar, CalendarDay, ServiceTier, TierAssignment, SlaClock, EscalationRule, RuleFiring,
-          HeldNotification]
+MODELS = [
+    BusinessCalendar,
+    CalendarDay,
+    ServiceTier,
+    TierTarget,
+    TierAssignment,
+    SlaClock,
+    EscalationRule,
+    RuleFiring,
+    HeldNotification,
+]
 
 
 @pytest.fixture
@@ -38,17 +48,26 @@ def url(model, action: str, *args) -> str:
 
 def tier_form(tier: ServiceTier, targets: dict[int, tuple[int, int]]) -> dict:
     data = {
-        "name": tier.name, "rank": tier.rank, "description": tier.description,
-        "calendar": tier.calendar_id, "warning_percent": tier.warning_percent,
+        "name": tier.name,
+        "rank": tier.rank,
+        "description": tier.description,
+        "calendar": tier.calendar_id,
+        "warning_percent": tier.warning_percent,
         **({"is_default": "on"} if tier.is_default else {}),
-        "targets-TOTAL_FORMS": len(targets), "targets-INITIAL_FORMS": tier.targets.count(),
-        "targets-MIN_NUM_FORMS": 4, "targets-MAX_NUM_FORMS": 4,
+        "targets-TOTAL_FORMS": len(targets),
+        "targets-INITIAL_FORMS": tier.targets.count(),
+        "targets-MIN_NUM_FORMS": 4,
+        "targets-MAX_NUM_FORMS": 4,
     }
     existing = {t.priority: t.pk for t in tier.targets.all()}
     for n, (priority, (response, resolution)) in enumerate(sorted(targets.items())):
-        data |= {f"targets-{n}-id": existing.get(priority, ""), f"targets-{n}-tier": tier.pk,
-                 f"targets-{n}-priority": priority, f"targets-{n}-response_minutes": response,
-                 f"targets-{n}-resolution_minutes": resolution}
+        data |= {
+            f"targets-{n}-id": existing.get(priority, ""),
+            f"targets-{n}-tier": tier.pk,
+            f"targets-{n}-priority": priority,
+            f"targets-{n}-response_minutes": response,
+            f"targets-{n}-resolution_minutes": resolution,
+        }
     return data
 
 
@@ -69,8 +88,14 @@ def test_calendar_and_tier_change_pages_show_their_inlines(admin_web):
 
 
 def test_calendar_with_overlapping_hours_is_refused_in_the_admin(admin_web):
-    data = {"code": "bad", "name": "Bad", "time_zone": "Asia/Shanghai",
-            "mon": "09:00-12:00, 11:00-13:00", "days-TOTAL_FORMS": 0, "days-INITIAL_FORMS": 0}
+    data = {
+        "code": "bad",
+        "name": "Bad",
+        "time_zone": "Asia/Shanghai",
+        "mon": "09:00-12:00, 11:00-13:00",
+        "days-TOTAL_FORMS": 0,
+        "days-INITIAL_FORMS": 0,
+    }
     page = admin_web.post(url(BusinessCalendar, "add"), data).content.decode()
     assert "intervals 09:00-12:00 and 11:00-13:00 overlap" in page
     assert not BusinessCalendar.objects.filter(code="bad").exists()
@@ -81,11 +106,19 @@ def test_tier_missing_a_priority_is_refused_in_the_admin(admin_web):
     data = tier_form(tier, {1: (10, 60), 2: (20, 120), 3: (30, 180)})
     data["targets-MIN_NUM_FORMS"] = 0
     data["targets-3-id"] = tier.targets.get(priority=4).pk
-    data |= {"targets-TOTAL_FORMS": 4, "targets-3-tier": tier.pk, "targets-3-priority": 4,
-             "targets-3-response_minutes": 40, "targets-3-resolution_minutes": 240,
-             "targets-3-DELETE": "on"}
+    data |= {
+        "targets-TOTAL_FORMS": 4,
+        "targets-3-tier": tier.pk,
+        "targets-3-priority": 4,
+        "targets-3-response_minutes": 40,
+        "targets-3-resolution_minutes": 240,
+        "targets-3-DELETE": "on",
+    }
     page = admin_web.post(url(ServiceTier, "change", tier.pk), data).content.decode()
-    assert "Every tier needs response and resolution targets for P1, P2, P3 and P4; missing: P4." in page
+    assert (
+        "Every tier needs response and resolution targets for P1, P2, P3 and P4; missing: P4."
+        in page
+    )
     assert tier.targets.count() == 4
 
 

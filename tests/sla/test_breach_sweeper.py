@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -43,8 +43,11 @@ def test_warning_then_breach_are_flagged_once_with_their_true_instants(user_a1):
     assert response.breached_at == cst(3, 2, 9, 30)
     assert response.next_check_at is None  # nothing left to flag on it
     assert sla_events(ticket) == [
-        ("Response SLA warning: 75% of the 30-minute target used at 2026-03-02 09:22 CST; "
-         "due 2026-03-02 09:30 CST.", True),
+        (
+            "Response SLA warning: 75% of the 30-minute target used at 2026-03-02 09:22 CST; "
+            "due 2026-03-02 09:30 CST.",
+            True,
+        ),
         ("Response SLA breached at 2026-03-02 09:30 CST (target 30 business minutes).", False),
     ]
     # Flags do not move the queue order: the overdue clock still runs.
@@ -64,9 +67,13 @@ def test_catch_up_after_an_outage_records_the_true_instants(user_a1):
 
 def test_paused_clocks_are_never_flagged_and_resume_with_their_due_pushed(user_a1, agent_a):
     ticket = p1_ticket(user_a1)
-    ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(3, 2, 9, 10))
+    ts.ticket_change_status(
+        actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(3, 2, 9, 10)
+    )
     assert sla_sweep(now=cst(3, 3, 12)) == 0
-    assert all(c.next_check_at is None and c.breached_at is None for c in clocks_of(ticket).values())
+    assert all(
+        c.next_check_at is None and c.breached_at is None for c in clocks_of(ticket).values()
+    )
     ts.ticket_reply(actor=user_a1, ticket=ticket, body="done", now=cst(3, 3, 9))
     assert clocks_of(ticket)["response"].due_at == cst(3, 3, 9, 20)  # 10 used, 20 left
     sla_sweep(now=cst(3, 3, 9, 25))
@@ -85,8 +92,12 @@ def test_a_stale_second_sweep_cannot_flag_a_clock_again(user_a1):
     ticket = p1_ticket(user_a1)
     stale = SlaClock.objects.select_related("calendar").get(ticket=ticket, kind="response")
     sla_sweep(now=cst(3, 2, 9, 31))
-    # A concurrent sweep that read the row before the first committed loses the conditional UPDATE.
-    assert services._sweep_clock(stale, [], set(), cst(3, 2, 9, 31)) is None
+    flagged = SlaClock.objects.get(pk=stale.pk)
+    # A sweep holding a copy read before the first one committed loses the conditional UPDATE.
+    batch = [services._flags(stale, [], set(), cst(3, 2, 9, 31))]
+    with pytest.raises(services.SweepConflictError), transaction.atomic():
+        services._flags_write(batch, cst(3, 2, 9, 31))
+    assert SlaClock.objects.get(pk=stale.pk).next_check_at == flagged.next_check_at
     assert len(sla_events(ticket)) == 2
 
 
@@ -108,9 +119,10 @@ def test_sweep_cost_grows_with_due_clocks_not_with_open_clocks(user_a1):
     for _ in range(4):
         p1_ticket(user_a1, now=cst(3, 2, 8))
     four_due = queries(cst(3, 2, 9, 35))
-    # Per batch: read the clocks, insert events; per due clock: one conditional UPDATE.
-    assert two_due - idle == 2 + 2
-    assert four_due - two_due == 2
+    # Per batch of up to 500 tickets: lock them, read their clocks and calendars, one conditional
+    # UPDATE, insert the events.
+    assert two_due - idle == 5
+    assert four_due == two_due
 
 
 def test_the_celery_task_sweeps_with_the_current_time(client_a, user_a1):

@@ -27,8 +27,10 @@ def errors_of(cal: BusinessCalendar) -> dict[str, list[str]]:
 
 def test_overlapping_intervals_are_refused_naming_them():
     errors = errors_of(calendar(tue="09:00-12:00, 11:00-13:00"))
-    assert errors["tue"] == ["Invalid hours: intervals 09:00-12:00 and 11:00-13:00 overlap in "
-                             "'09:00-12:00, 11:00-13:00'."]
+    assert errors["tue"] == [
+        "Invalid hours: intervals 09:00-12:00 and 11:00-13:00 overlap in "
+        "'09:00-12:00, 11:00-13:00'."
+    ]
 
 
 def test_end_before_start_is_refused():
@@ -81,7 +83,11 @@ def test_builtin_calendars_have_the_official_2026_days():
 
 def test_builtin_default_tier_runs_on_cn_std_with_all_priorities():
     tier = ServiceTier.objects.get(is_default=True)
-    assert (tier.name, tier.calendar.code, tier.warning_percent) == ("Standard / 标准", "cn-std", 75)
+    assert (tier.name, tier.calendar.code, tier.warning_percent) == (
+        "Standard / 标准",
+        "cn-std",
+        75,
+    )
     targets = {t.priority: (t.response_minutes, t.resolution_minutes) for t in tier.targets.all()}
     assert targets == {1: (30, 240), 2: (60, 480), 3: (240, 1440), 4: (480, 2880)}
 

@@ -81,7 +81,11 @@ def test_response_clock_stops_at_first_public_staff_reply_not_at_internal_note(u
     assert clocks_of(ticket)["response"].stopped_at is None
     ts.ticket_reply(actor=agent_a, ticket=ticket, body="On it", now=cst(3, 2, 9, 40))
     response = clocks_of(ticket)["response"]
-    assert (response.stopped_at, response.met, response.elapsed_minutes) == (cst(3, 2, 9, 40), True, 40)
+    assert (response.stopped_at, response.met, response.elapsed_minutes) == (
+        cst(3, 2, 9, 40),
+        True,
+        40,
+    )
 
 
 def test_replies_never_disturb_the_resolution_clock(user_a1, agent_a):
@@ -110,7 +114,9 @@ def test_resolving_without_a_reply_also_stops_the_response_clock(user_a1, agent_
 
 def test_cancelled_ticket_stops_both_clocks_neither_met_nor_missed(user_a1):
     ticket = p3_ticket(user_a1)
-    ts.ticket_change_status(actor=user_a1, ticket=ticket, status=Status.CANCELLED, now=cst(3, 2, 9, 5))
+    ts.ticket_change_status(
+        actor=user_a1, ticket=ticket, status=Status.CANCELLED, now=cst(3, 2, 9, 5)
+    )
     clocks = clocks_of(ticket)
     assert [(c.stopped_at, c.met) for c in clocks.values()] == [(cst(3, 2, 9, 5), None)] * 2
     assert due_on_ticket(ticket) is None
@@ -123,7 +129,9 @@ def test_breached_resolution_clock_stays_breached_after_reopen(user_a1, agent_a)
     ts.ticket_change_status(actor=user_a1, ticket=ticket, status=Status.REOPENED, now=cst(3, 2, 16))
     resolution = clocks_of(ticket)["resolution"]
     assert resolution.breached_at == cst(3, 2, 14)
-    ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.RESOLVED, now=cst(3, 2, 16, 5))
+    ts.ticket_change_status(
+        actor=agent_a, ticket=ticket, status=Status.RESOLVED, now=cst(3, 2, 16, 5)
+    )
     assert clocks_of(ticket)["resolution"].met is False
 
 
@@ -131,7 +139,9 @@ def test_pause_spanning_a_weekend_and_holiday_week_counts_none_of_it(user_a1, ag
     # National Day 2026: Oct 1-7 off, Saturday Oct 10 a make-up working day.
     ticket = make_ticket(requester=user_a1, now=cst(9, 30, 17), **FOR_PRIORITY[3])
     assert clocks_of(ticket)["response"].due_at == cst(10, 8, 12)  # 60 min on 9-30, 180 on 10-8
-    ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(9, 30, 17, 30))
+    ts.ticket_change_status(
+        actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(9, 30, 17, 30)
+    )
     ts.ticket_reply(actor=user_a1, ticket=ticket, body="back", now=cst(10, 9, 17))
     # 30 minutes used; the remaining 210: 17-18 on Friday 10-9, then 150 on make-up Saturday.
     assert clocks_of(ticket)["response"].due_at == cst(10, 10, 11, 30)

@@ -49,34 +49,79 @@ def test_load_cn_holidays_refuses_an_unknown_calendar():
 
 
 def test_sla_deadline_prints_iso_with_the_calendar_offset():
-    out = run("sla_deadline", "--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "1")
+    out = run(
+        "sla_deadline", "--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "1"
+    )
     assert out == "2026-02-24T09:01:00+08:00\n"
 
 
 def test_sla_deadline_reads_offsets_and_pauses():
     out = run(
-        "sla_deadline", "--calendar", "cn-std", "--start", "2026-02-24T01:00Z", "--minutes", "60",
-        "--pause", "2026-02-24T09:00/2026-02-24T09:30+08:00",
+        "sla_deadline",
+        "--calendar",
+        "cn-std",
+        "--start",
+        "2026-02-24T01:00Z",
+        "--minutes",
+        "60",
+        "--pause",
+        "2026-02-24T09:00/2026-02-24T09:30+08:00",
     )
     assert out == "2026-02-24T10:30:00+08:00\n"
 
 
 def test_sla_deadline_crosses_spring_festival():
-    out = run("sla_deadline", "--calendar", "cn-std", "--start", "2026-02-13T17:00", "--minutes", "120")
+    out = run(
+        "sla_deadline", "--calendar", "cn-std", "--start", "2026-02-13T17:00", "--minutes", "120"
+    )
     assert out == "2026-02-14T10:00:00+08:00\n"  # Saturday 2-14 is a make-up working day
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--calendar", "nope", "--start", "2026-02-24T09:00", "--minutes", "1"], "unknown calendar 'nope'"),
-        (["--calendar", "cn-std", "--start", "yesterday", "--minutes", "1"], "--start 'yesterday' is not an ISO 8601"),
-        (["--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "-5"], "finite number >= 0"),
-        (["--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "ten"], "'ten' is not a number"),
-        (["--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "1",
-          "--pause", "2026-02-24T10:00/2026-02-24T09:00"], "ends before it starts"),
-        (["--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "1",
-          "--pause", "2026-02-24T10:00"], "must be START/END"),
+        (
+            ["--calendar", "nope", "--start", "2026-02-24T09:00", "--minutes", "1"],
+            "unknown calendar 'nope'",
+        ),
+        (
+            ["--calendar", "cn-std", "--start", "yesterday", "--minutes", "1"],
+            "--start 'yesterday' is not an ISO 8601",
+        ),
+        (
+            ["--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "-5"],
+            "finite number >= 0",
+        ),
+        (
+            ["--calendar", "cn-std", "--start", "2026-02-24T09:00", "--minutes", "ten"],
+            "'ten' is not a number",
+        ),
+        (
+            [
+                "--calendar",
+                "cn-std",
+                "--start",
+                "2026-02-24T09:00",
+                "--minutes",
+                "1",
+                "--pause",
+                "2026-02-24T10:00/2026-02-24T09:00",
+            ],
+            "ends before it starts",
+        ),
+        (
+            [
+                "--calendar",
+                "cn-std",
+                "--start",
+                "2026-02-24T09:00",
+                "--minutes",
+                "1",
+                "--pause",
+                "2026-02-24T10:00",
+            ],
+            "must be START/END",
+        ),
     ],
 )
 def test_sla_deadline_refuses_bad_arguments_clearly(args, message):

@@ -24,7 +24,9 @@ def worked_ticket(user_a1, agent_a):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     ts.ticket_reply(actor=agent_a, ticket=ticket, body="Fixed soon", now=cst(3, 2, 9, 45))
     ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(3, 2, 10))
-    ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.IN_PROGRESS, now=cst(3, 2, 11))
+    ts.ticket_change_status(
+        actor=agent_a, ticket=ticket, status=Status.IN_PROGRESS, now=cst(3, 2, 11)
+    )
     ts.ticket_change_priority(actor=agent_a, ticket=ticket, priority=2, now=cst(3, 2, 11, 30))
     return ticket
 
@@ -32,11 +34,16 @@ def worked_ticket(user_a1, agent_a):
 def test_clock_views_carry_targets_states_and_a_ledger(worked_ticket, agent_a):
     response, resolution = sla_clocks_for(user=agent_a, ticket=worked_ticket, now=cst(3, 2, 14))
     assert (response.kind, response.state, response.met, response.used_minutes) == (
-        "response", "stopped", True, 45.0
+        "response",
+        "stopped",
+        True,
+        45.0,
     )
     assert (response.target_minutes, response.time_left, response.css) == (240, "met", "met")
     assert (resolution.state, resolution.target_minutes, resolution.tier_name) == (
-        "running", 480, "Standard / 标准"
+        "running",
+        480,
+        "Standard / 标准",
     )
     # 480 minutes from 09:00 with the 10-11 wait not counting: Tuesday 10:00.
     assert resolution.due_at.isoformat() == "2026-03-03T10:00:00+08:00"
@@ -82,7 +89,9 @@ def test_clocks_are_visible_to_the_client_side_but_not_to_another_tenant(
         assert sla_clocks_for(user=outsider, ticket=worked_ticket) == []
 
 
-def test_selector_cost_does_not_grow_with_the_ledger(worked_ticket, agent_a, django_assert_num_queries):
+def test_selector_cost_does_not_grow_with_the_ledger(
+    worked_ticket, agent_a, django_assert_num_queries
+):
     sla_clocks_for(user=agent_a, ticket=worked_ticket)  # warm the calendar spec cache
     agent = User.objects.get(pk=agent_a.pk)
     with django_assert_num_queries(2):  # served clients, clocks with their calendar
@@ -106,7 +115,8 @@ def test_time_left_label(due_in, label, css):
 
 def test_sla_due_filter_renders_label_and_class():
     template = Template("{% load sla_tags %}{{ due|sla_due }}|{{ none|sla_due }}")
-    html = template.render(Context({"due": timezone.now() - timedelta(minutes=35, seconds=5),
-                                    "none": None}))
+    html = template.render(
+        Context({"due": timezone.now() - timedelta(minutes=35, seconds=5), "none": None})
+    )
     assert '<span class="sla-due overdue"' in html and ">overdue 35m</span>" in html
     assert html.endswith("|—")

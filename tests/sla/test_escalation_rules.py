@@ -21,8 +21,9 @@ Trigger, Action = EscalationRule.Trigger, EscalationRule.Action
 
 
 def rule(action, trigger=Trigger.BREACH, kind="response", **fields) -> EscalationRule:
-    made = EscalationRule(name=f"{trigger} → {action}", clock_kind=kind, trigger=trigger,
-                          action=action, **fields)
+    made = EscalationRule(
+        name=f"{trigger} → {action}", clock_kind=kind, trigger=trigger, action=action, **fields
+    )
     made.full_clean()
     made.save()
     return made
@@ -38,8 +39,11 @@ def p1_assigned(user_a1, agent_a):
 
 
 def escalation_events(ticket):
-    return list(ticket.events.filter(kind=TicketEvent.Kind.SLA, body__startswith="Escalation")
-                .values_list("body", flat=True))
+    return list(
+        ticket.events.filter(kind=TicketEvent.Kind.SLA, body__startswith="Escalation").values_list(
+            "body", flat=True
+        )
+    )
 
 
 def test_notify_assignee_fires_once_and_the_email_goes_out(
@@ -53,7 +57,10 @@ def test_notify_assignee_fires_once_and_the_email_goes_out(
         sla_sweep(now=cst(3, 2, 9, 40))
     assert RuleFiring.objects.get().trigger_at == cst(3, 2, 9, 30)
     assert [m.to for m in mail.outbox] == [[agent_a.email]]
-    assert mail.outbox[0].subject == f"[{p1_assigned.reference}] Response SLA breached: {p1_assigned.subject}"
+    assert (
+        mail.outbox[0].subject
+        == f"[{p1_assigned.reference}] Response SLA breached: {p1_assigned.subject}"
+    )
     assert f"/queue/tickets/{p1_assigned.pk}/" in mail.outbox[0].body
     assert OutboundEmail.objects.get().sent_at is not None
     assert escalation_events(p1_assigned) == [
@@ -71,7 +78,8 @@ def test_notify_team_lead_and_address(user_a1, agent_a, client_a):
     rule(Action.NOTIFY_ADDRESS, trigger=Trigger.WARNING, address="duty@provider.cn")
     sla_sweep(now=cst(3, 2, 9, 31))
     assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == [
-        "duty@provider.cn", lead.email
+        "duty@provider.cn",
+        lead.email,
     ]
 
 
@@ -123,7 +131,9 @@ def test_raise_priority_retargets_and_fires_once(user_a1):
     assert (resolution.target_minutes, resolution.due_at) == (480, cst(3, 2, 18))
     assert resolution.history[-1]["reason"].startswith("P3 → P2, raised by escalation rule")
     assert ticket.events.get(kind=TicketEvent.Kind.PRIORITY).body.startswith("raised by escalation")
-    sla_sweep(now=cst(3, 4, 11, 2))  # the re-targeted clock is now overdue: flagged, not raised again
+    sla_sweep(
+        now=cst(3, 4, 11, 2)
+    )  # the re-targeted clock is now overdue: flagged, not raised again
     ticket.refresh_from_db()
     assert ticket.priority == 2
     assert clocks_of(ticket)["resolution"].breached_at == cst(3, 2, 18)
@@ -181,13 +191,21 @@ def test_rules_only_fire_for_their_tier_priority_and_clock(p1_assigned):
         ({"percent": 50}, "percent", "Only a percent trigger"),
         ({"action": Action.NOTIFY_ADDRESS}, "address", "Give the email address"),
         ({"action": Action.REASSIGN_TEAM}, "team", "Choose the team"),
-        ({"action": Action.RAISE_PRIORITY, "deliver": "next_working_hour"}, "deliver",
-         "Only notifications"),
+        (
+            {"action": Action.RAISE_PRIORITY, "deliver": "next_working_hour"},
+            "deliver",
+            "Only notifications",
+        ),
     ],
 )
 def test_rule_validation_messages(fields, field, message):
-    values = {"name": "r", "clock_kind": "response", "trigger": Trigger.BREACH,
-              "action": Action.NOTIFY_ASSIGNEE, **fields}
+    values = {
+        "name": "r",
+        "clock_kind": "response",
+        "trigger": Trigger.BREACH,
+        "action": Action.NOTIFY_ASSIGNEE,
+        **fields,
+    }
     with pytest.raises(ValidationError) as caught:
         EscalationRule(**values).full_clean()
     assert message in caught.value.message_dict[field][0]

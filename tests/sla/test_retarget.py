@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_priority_change_keeps_elapsed_and_paused_time(user_a1, agent_a):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(3, 2, 10))
-    ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.IN_PROGRESS, now=cst(3, 2, 11))
+    ts.ticket_change_status(
+        actor=agent_a, ticket=ticket, status=Status.IN_PROGRESS, now=cst(3, 2, 11)
+    )
     ts.ticket_change_priority(actor=agent_a, ticket=ticket, priority=1, now=cst(3, 2, 11, 30))
     clocks = clocks_of(ticket)
     # P1 resolution 240: 9-10 and 11-12 count (the 10-11 wait does not), then 13-15.
@@ -39,7 +41,9 @@ def test_priority_change_while_waiting_keeps_the_clock_paused(user_a1, agent_a):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.WAITING, now=cst(3, 2, 10))
     ts.ticket_change_priority(actor=agent_a, ticket=ticket, priority=2, now=cst(3, 2, 11))
-    ts.ticket_change_status(actor=agent_a, ticket=ticket, status=Status.IN_PROGRESS, now=cst(3, 2, 14))
+    ts.ticket_change_status(
+        actor=agent_a, ticket=ticket, status=Status.IN_PROGRESS, now=cst(3, 2, 14)
+    )
     resolution = clocks_of(ticket)["resolution"]
     assert resolution.target_minutes == 480
     # 60 used before the wait; 420 from 14:00: 14-18 (240), then Tuesday 09-12 (180).

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from itsm.models import OutboundEmail
 from sla import services
-from sla.models import BusinessCalendar, EscalationRule, RuleFiring, ServiceTier, SlaClock, TierTarget
+from sla.models import (
+    BusinessCalendar,
+    EscalationRule,
+    RuleFiring,
+    ServiceTier,
+    SlaClock,
+    TierTarget,
+)
 from tests import factories as f
 from tests.servers import require_postgres, require_redis
 from tests.worker import celery_process, wait_for
@@ -24,7 +31,8 @@ def tiny_tier_for(client, minutes: int) -> ServiceTier:
     """A 24x7 tier of its own: transactional tests flush the built-in data between tests."""
     always = "00:00-24:00"
     calendar = BusinessCalendar.objects.create(
-        code=f"always-{client.code.lower()}", name="Always",
+        code=f"always-{client.code.lower()}",
+        name="Always",
         **dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), always),
     )
     tier = ServiceTier.objects.create(name=f"Tiny {client.code}", calendar=calendar)
@@ -43,8 +51,13 @@ def test_two_concurrent_sweeps_flag_each_clock_exactly_once(monkeypatch):
     user = f.make_user(client=client, site=f.make_site(client=client))
     tiny_tier_for(client, minutes=1)
     for kind in ("response", "resolution"):
-        EscalationRule.objects.create(name=kind, clock_kind=kind, trigger="breach",
-                                      action="notify_address", address="duty@provider.cn")
+        EscalationRule.objects.create(
+            name=kind,
+            clock_kind=kind,
+            trigger="breach",
+            action="notify_address",
+            address="duty@provider.cn",
+        )
     opened = timezone.now() - timedelta(hours=1)
     tickets = [f.make_ticket(requester=user, now=opened) for _ in range(40)]
     OutboundEmail.objects.all().delete()
@@ -87,8 +100,9 @@ def test_beat_and_a_worker_flag_a_breach_without_anyone_calling_the_sweep(tmp_pa
     ticket = f.make_ticket(requester=user, now=timezone.now() - timedelta(minutes=1))
     with celery_process("worker", "-B", "--pool=solo", "--without-heartbeat", tmp_path=tmp_path):
         clock = wait_for(
-            lambda: SlaClock.objects.filter(ticket=ticket, kind="resolution",
-                                            breached_at__isnull=False).first(),
+            lambda: SlaClock.objects.filter(
+                ticket=ticket, kind="resolution", breached_at__isnull=False
+            ).first(),
             timeout=100,
             interval=1,
         )

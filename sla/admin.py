@@ -1,0 +1,233 @@
+"""Admin for calendars, tiers, assignments, escalation rules and (read-only) clocks."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients.models import Client
+from tickets.models import Priority
+
+from .models import (
+    BusinessCalendar,
+    CalendarDay,
+    EscalationRule,
+    HeldNotification,
+    RuleFiring,
+    ServiceTier,
+    SlaClock,
+    TierAssignment,
+    TierTarget,
+)
+from .services import (
+    calendar_retarget_open_tickets,
+    client_retarget_open_tickets,
+    tier_retarget_open_tickets,
+)
+
+
+class CalendarDayInline(admin.TabularInline):
+    """Recent and future days only: built-in calendars hold two decades of official days."""
+
+    model = CalendarDay
+    verbose_name_plural = gettext_lazy("holidays and make-up working days (since last year)")
+    extra = 1
+    ordering = ["date"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(date__year__gte=timezone.localdate().year - 1)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "calendar", "kind", "name")
+    list_filter = ("calendar", "kind")
+    search_fields = ("name", "calendar__code")
+    date_hierarchy = "date"
+    list_select_related = ("calendar",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _calendar_changed(obj.calendar)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _calendar_changed(obj.calendar)
+
+    def delete_queryset(self, request, queryset):
+        calendars = {day.calendar for day in queryset.select_related("calendar")}
+        super().delete_queryset(request, queryset)
+        for calendar in calendars:
+            _calendar_changed(calendar)
+
+
+def _calendar_changed(calendar: BusinessCalendar) -> None:
+    # Bump updated_at so every process rebuilds its spec, then move the open tickets' dues.
+    calendar.save(update_fields=["updated_at"])
+    calendar_retarget_open_tickets(calendar=calendar)
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "time_zone", "mon", "sat", "sun", "updated_at")
+    list_filter = ("time_zone",)
+    search_fields = ("code", "name")
+    inlines = [CalendarDayInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # days are saved after the calendar row
+            _calendar_changed(form.instance)
+
+
+class TierTargetFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        present = {
+            form.cleaned_data["priority"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
+        missing = [f"P{priority}" for priority in Priority.values if priority not in present]
+        if missing:
+            raise ValidationError(
+                _(
+                    "Every tier needs response and resolution targets for P1, P2, P3 and P4; "
+                    "missing: %(missing)s."
+                )
+                % {"missing": ", ".join(missing)}
+            )
+
+
+class TierTargetInline(admin.TabularInline):
+    model = TierTarget
+    formset = TierTargetFormSet
+    extra = 0
+    min_num = len(Priority.values)
+    max_num = len(Priority.values)
+
+
+@admin.register(ServiceTier)
+class ServiceTierAdmin(admin.ModelAdmin):
+    list_display = ("name", "rank", "calendar", "warning_percent", "is_default")
+    list_filter = ("calendar", "is_default")
+    search_fields = ("name", "description")
+    list_select_related = ("calendar",)
+    inlines = [TierTargetInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            tier_retarget_open_tickets(tier=form.instance)
+
+
+@admin.register(TierTarget)
+class TierTargetAdmin(admin.ModelAdmin):
+    """All targets side by side; the tier's page edits them as a complete set."""
+
+    list_display = ("tier", "priority", "response_minutes", "resolution_minutes")
+    list_filter = ("tier", "priority")
+    search_fields = ("tier__name",)
+    list_select_related = ("tier",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a tier must keep all four priorities; its own page checks that
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tier_retarget_open_tickets(tier=obj.tier)
+
+
+@admin.register(TierAssignment)
+class TierAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("client", "site", "user", "tier")
+    list_filter = ("tier", "client")
+    search_fields = ("client__name", "client__code", "site__name", "user__username")
+    list_select_related = ("client", "site", "user", "tier")
+    raw_id_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        previous = form.initial.get("client")
+        if change and previous and previous != obj.client_id:
+            client_retarget_open_tickets(client=Client.objects.get(pk=previous))
+        client_retarget_open_tickets(client=obj.client)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        client_retarget_open_tickets(client=obj.client)
+
+    def delete_queryset(self, request, queryset):
+        clients = {assignment.client for assignment in queryset.select_related("client")}
+        super().delete_queryset(request, queryset)
+        for client in clients:
+            client_retarget_open_tickets(client=client)
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "is_active",
+        "clock_kind",
+        "trigger",
+        "percent",
+        "tier",
+        "priority",
+        "action",
+        "deliver",
+    )
+    list_filter = ("is_active", "clock_kind", "trigger", "action", "deliver", "tier", "priority")
+    search_fields = ("name", "address")
+    list_select_related = ("tier",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the SLA engine writes; editing them by hand would falsify the record."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SlaClock)
+class SlaClockAdmin(ReadOnlyAdmin):
+    list_display = (
+        "ticket",
+        "kind",
+        "tier_name",
+        "target_minutes",
+        "started_at",
+        "due_at",
+        "paused_since",
+        "stopped_at",
+        "met",
+        "warned_at",
+        "breached_at",
+    )
+    list_filter = ("kind", "met", "tier_name", "calendar", "client")
+    search_fields = ("ticket__reference", "ticket__subject", "tier_name")
+    list_select_related = ("ticket",)
+    date_hierarchy = "started_at"
+
+
+@admin.register(RuleFiring)
+class RuleFiringAdmin(ReadOnlyAdmin):
+    list_display = ("rule", "clock", "trigger_at", "fired_at")
+    list_filter = ("rule", "client")
+    search_fields = ("rule__name", "clock__ticket__reference")
+    list_select_related = ("rule", "clock")
+
+
+@admin.register(HeldNotification)
+class HeldNotificationAdmin(ReadOnlyAdmin):
+    list_display = ("firing", "recipient", "address", "send_after", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "client")
+    search_fields = ("address", "recipient__username", "firing__rule__name")
+    list_select_related = ("firing__rule", "firing__clock", "recipient")

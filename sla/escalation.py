@@ -1,0 +1,282 @@
+"""Escalation rules firing: notify people, reassign, raise priority; held notifications.
+
+Runs inside the sweep's transaction, which holds the row locks of the tickets and clocks.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clients.models import User
+from itsm.outbox import email_enqueue
+from itsm.tenancy import Role
+from tickets.models import Priority, Ticket, TicketEvent
+from tickets.services import event_record
+
+from .clocks import local_label, ticket_clocks_retarget, ticket_sla_due_write
+from .models import EscalationRule, HeldNotification, RuleFiring, SlaClock
+from .schedule import next_working_instant
+
+Action = EscalationRule.Action
+HELD_BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """A rule whose trigger a clock reached, at the trigger's true instant."""
+
+    rule: EscalationRule
+    clock: SlaClock
+    trigger_at: datetime
+
+
+def active_rules() -> list[EscalationRule]:
+    return list(EscalationRule.objects.filter(is_active=True).select_related("team"))
+
+
+def fired_pairs(clock_ids: list[int]) -> set[tuple[int, int]]:
+    """(clock_id, rule_id) pairs that already fired."""
+    return set(RuleFiring.objects.filter(clock__in=clock_ids).values_list("clock_id", "rule_id"))
+
+
+def escalate(*, firings: list[Firing], now: datetime) -> None:
+    """Record each firing and run its action; one SLA timeline event per firing.
+
+    The caller decided the firings on clocks it holds locked and whose flags it just won, with
+    pairs that already fired left out, so the RuleFiring insert cannot collide; if it ever did,
+    its unique constraint fails the whole batch instead of acting twice.
+    """
+    if not firings:
+        return
+    records = RuleFiring.objects.bulk_create(
+        RuleFiring(
+            client_id=firing.clock.client_id,
+            rule=firing.rule,
+            clock=firing.clock,
+            trigger_at=firing.trigger_at,
+            fired_at=now,
+        )
+        for firing in firings
+    )
+    # The sweep holds these tickets' row locks; only now are the whole rows needed.
+    tickets = Ticket.objects.select_related("client", "site", "assignee", "team__lead").in_bulk(
+        {record.clock.ticket_id for record in records}
+    )
+    events = []
+    for record in records:
+        ticket = tickets[record.clock.ticket_id]
+        outcome = _ACTIONS[record.rule.action](record, ticket, now)
+        body = _("Escalation rule “%(rule)s” (%(trigger)s): %(outcome)s.") % {
+            "rule": record.rule.name,
+            "trigger": trigger_label(record),
+            "outcome": outcome,
+        }
+        events.append(
+            TicketEvent(
+                ticket=ticket,
+                client_id=ticket.client_id,
+                actor=None,
+                kind=TicketEvent.Kind.SLA,
+                is_internal=True,
+                body=body,
+            )
+        )
+    TicketEvent.objects.bulk_create(events)
+
+
+def trigger_label(firing: RuleFiring) -> str:
+    kind = firing.clock.kind_label
+    trigger = firing.rule.trigger
+    if trigger == EscalationRule.Trigger.WARNING:
+        return _("%(kind)s SLA warning") % {"kind": kind}
+    if trigger == EscalationRule.Trigger.BREACH:
+        return _("%(kind)s SLA breached") % {"kind": kind}
+    return _("%(kind)s SLA at %(percent)s%% of its target") % {
+        "kind": kind,
+        "percent": firing.rule.percent,
+    }
+
+
+def held_notifications_send(*, now: datetime) -> int:
+    """Send the held escalation emails whose working hour has come; each once."""
+    pending = HeldNotification.objects.filter(sent_at__isnull=True, send_after__lte=now)
+    if not pending.exists():  # the usual minute: one index probe, no transaction
+        return 0
+    with transaction.atomic():
+        due = list(pending.select_for_update(skip_locked=True).order_by("send_after")[:HELD_BATCH])
+        for held in due:  # rare enough that reading each one's context row by row is fine
+            _email(
+                held.firing, held.firing.clock.ticket, person=held.recipient, address=held.address
+            )
+        HeldNotification.objects.filter(pk__in=[held.pk for held in due]).update(sent_at=now)
+    return len(due)
+
+
+def _deliver(
+    firing: RuleFiring, ticket: Ticket, now: datetime, people: list[User], address: str
+) -> str:
+    """Email now, or hold until the clock calendar's next working instant."""
+    recipients = [person for person in people if person.is_active and person.email]
+    if not recipients and not address:
+        return _("nobody to notify")
+    names = ", ".join(
+        [person.display_name for person in recipients] + ([address] if address else [])
+    )
+    send_after = now
+    if firing.rule.deliver == EscalationRule.Delivery.NEXT_WORKING_HOUR:
+        send_after = next_working_instant(firing.clock.calendar.spec(), now)
+    if send_after > now:
+        HeldNotification.objects.bulk_create(
+            [
+                HeldNotification(
+                    client_id=ticket.client_id,
+                    firing=firing,
+                    recipient=person,
+                    send_after=send_after,
+                )
+                for person in recipients
+            ]
+            + (
+                [
+                    HeldNotification(
+                        client_id=ticket.client_id,
+                        firing=firing,
+                        address=address,
+                        send_after=send_after,
+                    )
+                ]
+                if address
+                else []
+            )
+        )
+        return _("%(names)s will be notified at %(at)s") % {
+            "names": names,
+            "at": local_label(send_after, firing.clock.calendar.spec()),
+        }
+    for person in recipients:
+        _email(firing, ticket, person=person)
+    if address:
+        _email(firing, ticket, address=address)
+    return _("notified %(names)s") % {"names": names}
+
+
+def _email(
+    firing: RuleFiring, ticket: Ticket, *, person: User | None = None, address: str = ""
+) -> None:
+    """Render the escalation email in the recipient's language and put it in the outbox."""
+    to = person.email if person else address
+    staff_link = person is None or person.is_provider_staff
+    view = "tickets:ticket-workspace" if staff_link else "tickets:ticket-client-detail"
+    language = (person.language if person else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        clock = firing.clock
+        text = render_to_string(
+            "sla/email/escalation.txt",
+            {
+                "ticket": ticket,
+                "person": person,
+                "trigger": trigger_label(firing),
+                "rule": firing.rule,
+                "clock": clock,
+                "due": local_label(clock.due_at, clock.calendar.spec()),
+                "link": settings.SITE_URL + reverse(view, args=[ticket.pk]),
+            },
+        )
+    subject, _newline, body = text.strip().partition("\n")
+    email_enqueue(to=to, subject=subject.strip(), body=body.strip())
+
+
+def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+    people = [ticket.assignee] if ticket.assignee_id else []
+    return _deliver(firing, ticket, now, people, "")
+
+
+def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+    lead = ticket.team.lead if ticket.team_id else None
+    return _deliver(firing, ticket, now, [lead] if lead else [], "")
+
+
+def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+    return _deliver(firing, ticket, now, [], firing.rule.address)
+
+
+def _notify_client_manager(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+    managers = list(
+        User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
+    )
+    return _deliver(firing, ticket, now, managers, "")
+
+
+def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+    team = firing.rule.team
+    if team.pk == ticket.team_id:
+        return _("already with team “%(team)s”") % {"team": team.name}
+    if not team.clients.filter(pk=ticket.client_id).exists():
+        return _("not reassigned: team “%(team)s” does not serve this client") % {"team": team.name}
+    old = ticket.team.name if ticket.team_id else ""
+    ticket.team, ticket.version = team, ticket.version + 1
+    Ticket.objects.filter(pk=ticket.pk).update(
+        team=team, version=ticket.version, updated_at=timezone.now()
+    )
+    event_record(
+        ticket=ticket,
+        actor=None,
+        kind=TicketEvent.Kind.ASSIGNED,
+        field="team",
+        old_value=old,
+        new_value=team.name,
+        body=_("by escalation rule “%(rule)s”") % {"rule": firing.rule.name},
+    )
+    return _("reassigned to team “%(team)s”") % {"team": team.name}
+
+
+def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+    """One step up (P3 → P2), then the ticket's clocks are re-targeted for the new priority.
+
+    Done here rather than through ticket_change_priority: that service needs an acting agent.
+    """
+    if ticket.priority <= Priority.P1:
+        return _("already P1")
+    old = ticket.priority
+    ticket.priority, ticket.version = old - 1, ticket.version + 1
+    Ticket.objects.filter(pk=ticket.pk).update(
+        priority=ticket.priority, version=ticket.version, updated_at=timezone.now()
+    )
+    reason = _("raised by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
+    event_record(
+        ticket=ticket,
+        actor=None,
+        kind=TicketEvent.Kind.PRIORITY,
+        field="priority",
+        old_value=f"P{old}",
+        new_value=f"P{ticket.priority}",
+        body=reason,
+    )
+    clocks = list(ticket.sla_clocks.select_for_update().select_related("calendar"))
+    for clock in ticket_clocks_retarget(
+        ticket=ticket,
+        clocks=clocks,
+        actor=None,
+        reason=f"P{old} → P{ticket.priority}, {reason}",
+        now=now,
+    ):
+        clock.save()
+    ticket_sla_due_write(ticket, clocks)
+    return _("priority raised to P%(priority)s") % {"priority": ticket.priority}
+
+
+_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime], str]] = {
+    Action.NOTIFY_ASSIGNEE: _notify_assignee,
+    Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
+    Action.NOTIFY_ADDRESS: _notify_address,
+    Action.NOTIFY_CLIENT_MANAGER: _notify_client_manager,
+    Action.REASSIGN_TEAM: _reassign_team,
+    Action.RAISE_PRIORITY: _raise_priority,
+}
