@@ -11,6 +11,7 @@ from django.db import transaction
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
 from itsm.tenancy import Role
+from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
 from users_portal.demo import DEMO_TICKETS, advance_demo_ticket
 
@@ -20,6 +21,16 @@ CATEGORIES = [
     ("network", "网络", "Network"),
     ("email", "邮件", "Email"),
     ("business-app", "业务系统", "Business applications"),
+]
+# (priority, response, resolution) in business minutes.
+GOLD_TARGETS = [(1, 15, 120), (2, 30, 240), (3, 120, 960), (4, 240, 1920)]
+ESCALATION_RULES = [
+    ("P1 预警通知处理人 / warn assignee", {
+        "priority": 1, "clock_kind": "resolution", "trigger": "warning",
+        "action": "notify_assignee", "deliver": "immediately"}),
+    ("超时通知组长 / breach to team lead", {
+        "clock_kind": "resolution", "trigger": "breach",
+        "action": "notify_team_lead", "deliver": "next_working_hour"}),
 ]
 CLIENTS = [
     {
@@ -129,7 +140,33 @@ class Command(BaseCommand):
                     first_name=first,
                 )
                 created += new
+        created += self.seed_service_levels()
         created += self.seed_tickets(admin)
+        return created
+
+    def seed_service_levels(self) -> int:
+        """A gold tier for 华信银行's Shanghai branch and two escalation rules (before tickets)."""
+        created = 0
+        calendar = BusinessCalendar.objects.get(code="cn-std")
+        gold, new = ServiceTier.objects.get_or_create(
+            name="金牌 / Gold",
+            defaults={"rank": 1, "calendar": calendar, "description": "核心网点 / key branches"},
+        )
+        if new:
+            created += 1
+            for priority, response, resolution in GOLD_TARGETS:
+                TierTarget.objects.create(
+                    tier=gold, priority=priority, response_minutes=response,
+                    resolution_minutes=resolution,
+                )
+        site = Site.objects.get(client__code="HX", name="上海分行")
+        _assignment, new = TierAssignment.objects.get_or_create(
+            client=site.client, site=site, defaults={"tier": gold}
+        )
+        created += new
+        for name, fields in ESCALATION_RULES:
+            _rule, new = EscalationRule.objects.get_or_create(name=name, defaults=fields)
+            created += new
         return created
 
     def person(self, username, role, password, **fields):
