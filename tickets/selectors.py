@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from clients.models import Client, ServiceCategory, Team, User
+from clients.models import Client, ServiceCategory, Site, Team, User
 
 from .models import Attachment, Rating, Ticket, TicketEvent
 
@@ -127,3 +127,13 @@ def attach_related(rows: list, field: str, known) -> None:
     for row in rows:
         related_id = getattr(row, f"{field}_id")
         setattr(row, field, by_id[related_id] if related_id is not None else None)
+
+
+def sites_for(*, user):
+    return Site.objects.visible_to(user).select_related("client").order_by("client__name", "name")
+
+
+def categories_for_clients(*, client_ids: list[int]):
+    return ServiceCategory.objects.filter(
+        is_active=True, agreements__client_id__in=client_ids
+    ).distinct().order_by("code")

@@ -65,6 +65,8 @@ class TicketQueueView(StaffRequiredMixin, View):
         context = {
             "page": page,
             "filters": filters,
+            "sites": selectors.sites_for(user=user),
+            "categories": selectors.categories_for_clients(client_ids=[c.pk for c in clients]),
             "clients": clients,
             "agents": agents,
             "teams": teams,

@@ -173,3 +173,16 @@ def test_queue_filters_and_bulk_assign(client, agent_a, user_a1, user_a2):
     )
     assert response.status_code == 302
     assert Ticket.objects.get(pk=t1.pk).status == Status.ASSIGNED  # illegal: refused, reported
+
+
+def test_queue_filters_by_site_and_category(client, agent_a, user_a1, user_a2, site_a2):
+    from tests.factories import make_category, make_ticket
+
+    desktop = make_category("desktop")
+    t1 = make_ticket(requester=user_a1, category=desktop)
+    t2 = make_ticket(requester=user_a2)
+    client.force_login(agent_a)
+    by_site = client.get(reverse("tickets:ticket-queue"), {"site": site_a2.pk}).content.decode()
+    assert t2.reference in by_site and t1.reference not in by_site
+    by_category = client.get(reverse("tickets:ticket-queue"), {"category": desktop.pk}).content.decode()
+    assert t1.reference in by_category and t2.reference not in by_category
