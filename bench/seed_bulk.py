@@ -103,7 +103,7 @@ def seed_tickets(world: dict, total: int) -> float:
               sla_due_at)
             SELECT (%(client_ids)s::bigint[])[ci + 1],
                    %(first_site)s + ci * %(spc)s + (num %% %(spc)s),
-                   (%(codes)s::text[])[ci + 1] || '-' || lpad(num::text, 7, '0'),
+                   (%(codes)s::text[])[ci + 1] || '-' || lpad(num::text, 6, '0'),
                    num,
                    %(first_user)s + ci * %(upc)s + (num %% %(upc)s),
                    %(first_user)s + ci * %(upc)s + (num %% %(upc)s),

@@ -186,3 +186,20 @@ def test_queue_filters_by_site_and_category(client, agent_a, user_a1, user_a2, s
     assert t2.reference in by_site and t1.reference not in by_site
     by_category = client.get(reverse("tickets:ticket-queue"), {"category": desktop.pk}).content.decode()
     assert t1.reference in by_category and t2.reference not in by_category
+
+
+def test_search_by_short_reference_requester_or_subject(client, agent_a, user_a1, user_a2):
+    from tests.factories import make_ticket
+
+    t1 = make_ticket(requester=user_a1, subject="打印机卡纸")
+    t2 = make_ticket(requester=user_a2, subject="网络中断")
+    client.force_login(agent_a)
+
+    def found(q):
+        page = client.get(reverse("tickets:ticket-queue"), {"q": q}).content.decode()
+        return {t.reference for t in (t1, t2) if t.reference in page}
+
+    assert found("hx-1") == {t1.reference}
+    assert found(t2.reference) == {t2.reference}
+    assert found("user_a2") == {t2.reference}
+    assert found("打印机") == {t1.reference}
