@@ -16,6 +16,7 @@ from itsm.tenancy import Role
 from . import selectors, services
 from .forms import AssignForm, BulkForm, CategoryForm, EditForm, PriorityForm, ReplyForm, StatusForm
 from .models import Priority, Status
+from .presenters import options, prepare_rows
 
 QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "category", "q")
 QUEUE_ORDER = ("sla_due_at", "priority", "created_at", "id")
@@ -62,16 +63,23 @@ class TicketQueueView(StaffRequiredMixin, View):
         teams = list(selectors.teams_for(user=user))
         for field, known in (("client", clients), ("assignee", agents), ("team", teams)):
             selectors.attach_related(page.object_list, field, known)
+        prepare_rows(page.object_list, detail_url="tickets:ticket-workspace")
+        sites = selectors.sites_for(user=user)
+        categories = selectors.categories_for_clients(client_ids=[c.pk for c in clients])
         context = {
             "page": page,
             "filters": filters,
-            "sites": selectors.sites_for(user=user),
-            "categories": selectors.categories_for_clients(client_ids=[c.pk for c in clients]),
-            "clients": clients,
+            "client_options": options(((c.pk, c.name) for c in clients), filters.get("client")),
+            "site_options": options(
+                ((s.pk, f"{s.client.code} · {s.name}") for s in sites), filters.get("site")
+            ),
+            "category_options": options(((c.pk, c.name) for c in categories), filters.get("category")),
+            "status_options": options(Status.choices, filters.get("status")),
+            "priority_options": options(Priority.choices, filters.get("priority")),
+            "agent_options": options(((a.pk, a.display_name) for a in agents), filters.get("assignee")),
+            "team_options": options(((t.pk, t.name) for t in teams), filters.get("team")),
             "agents": agents,
-            "teams": teams,
             "statuses": Status.choices,
-            "priorities": Priority.choices,
             "errors": errors,
         }
         return render(request, self.template_name, context, status=status)
