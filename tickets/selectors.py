@@ -105,7 +105,11 @@ def assignable_agents_for(*, user, client_id: int | None = None):
         agents = agents.filter(teams__clients=client_id)
     elif not user.is_admin_role:
         agents = agents.filter(teams__clients__in=user.served_client_ids())
-    return agents.distinct().order_by("username")
+    return (
+        agents.distinct()
+        .only("username", "first_name", "last_name", "role", "client_id")
+        .order_by("username")
+    )
 
 
 def teams_for(*, user, client_id: int | None = None):
@@ -147,7 +151,12 @@ def attach_related(rows: list, field: str, known) -> None:
 
 
 def sites_for(*, user):
-    return Site.objects.visible_to(user).select_related("client").order_by("client__name", "name")
+    return (
+        Site.objects.visible_to(user)
+        .select_related("client")
+        .only("name", "client__code", "client__name")
+        .order_by("client__name", "name")
+    )
 
 
 def categories_for_clients(*, client_ids: list[int]):

@@ -20,6 +20,12 @@ from .presenters import options, prepare_rows
 
 QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "category", "q")
 QUEUE_ORDER = ("sla_due_at", "priority", "created_at", "id")
+# What a queue row shows; loading whole user rows for 50 requesters cost more than the query.
+QUEUE_COLUMNS = (
+    "reference", "subject", "priority", "status", "sla_due_at", "created_at", "client_id",
+    "assignee_id", "team_id", "site__name", "requester__username", "requester__first_name",
+    "requester__last_name",
+)
 
 
 def queue_filters(params) -> dict:
@@ -55,6 +61,7 @@ class TicketQueueView(StaffRequiredMixin, View):
         rows = (
             selectors.ticket_list_for(user=user, filters=filters)
             .select_related("site", "requester")
+            .only(*QUEUE_COLUMNS)
             .order_by(*QUEUE_ORDER)
         )
         page = page_of(rows, request.GET.get("page"))
@@ -78,7 +85,6 @@ class TicketQueueView(StaffRequiredMixin, View):
             "priority_options": options(Priority.choices, filters.get("priority")),
             "agent_options": options(((a.pk, a.display_name) for a in agents), filters.get("assignee")),
             "team_options": options(((t.pk, t.name) for t in teams), filters.get("team")),
-            "agents": agents,
             "statuses": Status.choices,
             "errors": errors,
         }
