@@ -23,8 +23,10 @@ run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	@echo "Serving http://$(HOST)/ with a Celery worker and beat; Ctrl-C stops all."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A itsm worker -B --concurrency=2 --loglevel=INFO --schedule var/celerybeat-schedule & \
+	@$(BIN)/celery -A itsm worker -B --concurrency=2 --loglevel=INFO \
+		--schedule var/celerybeat-schedule & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 0' INT TERM; \
 	$(MANAGE) runserver $(HOST)
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only

@@ -1,12 +1,13 @@
 """Forms of the clients app."""
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from itsm.forms import Form
 from itsm.tenancy import Role
 
-from .models import LANGUAGE_CHOICES, Client, Site
+from .models import LANGUAGE_CHOICES, Client, Site, User
 
 
 class InvitationForm(Form):
@@ -48,8 +49,20 @@ class InvitationAcceptForm(Form):
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
 
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken; choose another."))
+        return username
+
     def clean(self):
         data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
+        password = data.get("password1")
+        if password and password != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
+        elif password:
+            try:
+                password_validation.validate_password(password, User(username=data.get("username", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
         return data

@@ -75,6 +75,11 @@ class Client(models.Model):
     def clean(self):
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValidationError({"contract_end": _("The contract cannot end before it starts.")})
+        if self.status == self.Status.SUSPENDED and not self.suspension_reason.strip():
+            # The client's people are shown this reason when they are turned away.
+            raise ValidationError(
+                {"suspension_reason": _("Say why the service is suspended; its people will see it.")}
+            )
 
 
 class Site(models.Model):
@@ -187,6 +192,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names read family name first, without a space (李明); others "Given Family".
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
 
     @property
     def display_name(self) -> str:

@@ -53,3 +53,15 @@ def test_docs_use_local_assets(client):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "//unpkg" not in html
+
+
+def test_error_pages_are_the_sites_own(client, login, agent_a, user_a1):
+    response = login(agent_a).get(reverse("clients:invitation-create"))
+    assert response.status_code == 403 and "Back to the start page" in response.content.decode()
+    response = login(user_a1).get("/portal/tickets/999999/")
+    assert response.status_code == 404 and "Back to the start page" in response.content.decode()
+
+
+def test_agents_are_not_offered_the_invitation_page(login, agent_a, admin_user):
+    assert reverse("clients:invitation-create") not in login(agent_a).get("/queue/").content.decode()
+    assert reverse("clients:invitation-create") in login(admin_user).get("/queue/").content.decode()

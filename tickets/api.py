@@ -122,7 +122,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             actor=request.user,
             ticket=self.get_object(),
             status=data["status"],
-            expected_version=data.get("version"),
+            expected_version=data["version"],
             comment=data.get("comment", ""),
         )
         return self.ticket_response(ticket)
@@ -143,7 +143,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             ticket=self.get_object(),
             agent=data.get("assignee"),
             team=data.get("team"),
-            expected_version=data.get("version"),
+            expected_version=data["version"],
         )
         return self.ticket_response(ticket)
 

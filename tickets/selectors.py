@@ -22,8 +22,11 @@ def ticket_list_for(*, user, filters: dict | None = None):
     elif status and status != "all":
         rows = rows.filter(status=status)
     for key in LIST_FILTERS:
-        if filters.get(key):
-            rows = rows.filter(**{key if key == "priority" else f"{key}_id": filters[key]})
+        value = str(filters.get(key) or "")
+        # Ids come from query strings: a value that is not a number matches nothing.
+        if value:
+            lookup = key if key == "priority" else f"{key}_id"
+            rows = rows.filter(**{lookup: int(value)}) if value.isdigit() else rows.none()
     if filters.get("mine"):
         rows = rows.filter(assignee_id=user.pk)
     if filters.get("unassigned"):
@@ -45,6 +48,8 @@ def search_filter(q: str) -> Q:
     if match := REFERENCE.match(q):
         code, number = match.groups()
         return Q(reference=f"{code.upper()}-{int(number):06d}")
+    if q.isdigit() and len(q) <= 9:
+        return Q(number=int(q))  # "000002" or "2": that number at each client one can see
     people = list(
         User.objects.filter(
             Q(username__iexact=q) | Q(email__iexact=q) | Q(last_name=q) | Q(first_name=q)

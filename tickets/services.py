@@ -264,7 +264,7 @@ def _assign(*, actor, ticket, agent, team, now) -> Ticket:
         raise ApplicationError(_("A closed, resolved or cancelled ticket cannot be assigned."))
     fields = []
     if agent is not None and agent.pk != ticket.assignee_id:
-        old = ticket.assignee.username if ticket.assignee else ""
+        old = ticket.assignee.display_name if ticket.assignee else ""
         ticket.assignee = agent
         fields.append("assignee")
         event_record(
@@ -273,7 +273,7 @@ def _assign(*, actor, ticket, agent, team, now) -> Ticket:
             kind=TicketEvent.Kind.ASSIGNED,
             field="assignee",
             old_value=old,
-            new_value=agent.username,
+            new_value=agent.display_name,
         )
     if team is not None and team.pk != ticket.team_id:
         old = ticket.team.name if ticket.team_id else ""

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,9 @@ from .models import Priority, Status
 from .presenters import options, prepare_rows
 
 QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "category", "q")
-QUEUE_ORDER = ("sla_due_at", "priority", "created_at", "id")
+# Tickets with no running clock (waiting on the user, or no SLA) come after every due one, on
+# SQLite as on PostgreSQL (whose ascending index already keeps NULLs last).
+QUEUE_ORDER = (F("sla_due_at").asc(nulls_last=True), "priority", "created_at", "id")
 # What a queue row shows; loading whole user rows for 50 requesters cost more than the query.
 QUEUE_COLUMNS = (
     "reference", "subject", "priority", "status", "sla_due_at", "created_at", "client_id",

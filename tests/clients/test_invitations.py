@@ -103,3 +103,14 @@ def test_weak_password_is_explained_and_invitation_kept(client, admin_user, clie
 
 def test_unknown_token_is_404(client):
     assert client.get(reverse("clients:invitation-accept", args=["nope"])).status_code == 404
+
+
+def test_taken_username_and_weak_password_are_both_explained(client, admin_user, client_a, user_a1):
+    invitation = Invitation.objects.create(client=client_a, email="t@example.cn", invited_by=admin_user)
+    accept = reverse("clients:invitation-accept", args=[invitation.token])
+    response = client.post(accept, {"username": "user_a1", "password1": "abc", "password2": "abc"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "username is taken" in body and "too short" in body
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None

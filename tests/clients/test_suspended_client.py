@@ -59,3 +59,19 @@ def test_filing_refused(user_a1, suspended):
 def test_agents_still_sign_in(client, agent_a, suspended):
     response = client.post(reverse("account_login"), {"login": "agent_a", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_suspending_needs_a_reason(client_a):
+    from django.core.exceptions import ValidationError
+
+    client_a.status = "suspended"
+    client_a.suspension_reason = "  "
+    with pytest.raises(ValidationError, match="Say why"):
+        client_a.full_clean()
+
+
+def test_chinese_names_read_family_name_first(user_a1):
+    user_a1.first_name, user_a1.last_name = "明", "李"
+    assert user_a1.display_name == "李明"
+    user_a1.first_name, user_a1.last_name = "Ming", "Li"
+    assert user_a1.display_name == "Ming Li"

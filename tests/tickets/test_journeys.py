@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tickets import services
 from tickets.models import Rating, Status, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,12 @@ def test_api_journey(api_for, user_a1, agent_a, manager_a):
         user_api.post(f"/api/v1/tickets/{tid}/events/", {"body": "好的"}, format="json").status_code
         == 201
     )
-    bad = agent_api.post(f"/api/v1/tickets/{tid}/status/", {"status": "closed"}, format="json")
+    version = agent_api.get(f"/api/v1/tickets/{tid}/").json()["version"]
+    unversioned = agent_api.post(f"/api/v1/tickets/{tid}/status/", {"status": "resolved"}, format="json")
+    assert unversioned.status_code == 400 and "version" in unversioned.json()
+    bad = agent_api.post(
+        f"/api/v1/tickets/{tid}/status/", {"status": "closed", "version": version}, format="json"
+    )
     assert (
         bad.status_code == 400
         and "cannot become" in bad.json()["detail"]
@@ -112,7 +118,7 @@ def test_api_journey(api_for, user_a1, agent_a, manager_a):
     )
     assert (
         agent_api.post(
-            f"/api/v1/tickets/{tid}/status/", {"status": "resolved"}, format="json"
+            f"/api/v1/tickets/{tid}/status/", {"status": "resolved", "version": version}, format="json"
         ).json()["status"]
         == "resolved"
     )
@@ -203,3 +209,23 @@ def test_search_by_short_reference_requester_or_subject(client, agent_a, user_a1
     assert found(t2.reference) == {t2.reference}
     assert found("user_a2") == {t2.reference}
     assert found("打印机") == {t1.reference}
+
+
+def test_bad_filter_values_match_nothing_instead_of_failing(client, api_for, agent_a, manager_a, ticket_a1):
+    client.force_login(agent_a)
+    for key in ("site", "client", "category", "assignee", "team", "priority"):
+        assert client.get(reverse("tickets:ticket-queue"), {key: "abc"}).status_code == 200
+        assert api_for(agent_a).get("/api/v1/tickets/", {key: "abc"}).json()["results"] == []
+    client.force_login(manager_a)
+    assert client.get(reverse("tickets:ticket-client-list"), {"site": "abc"}).status_code == 200
+
+
+def test_queue_puts_tickets_without_a_running_clock_last(client, agent_a, user_a1):
+    from tests.factories import make_ticket
+
+    waiting = make_ticket(requester=user_a1, subject="waiting one")
+    services.ticket_change_status(actor=agent_a, ticket=waiting, status=Status.WAITING)
+    due = make_ticket(requester=user_a1, subject="due one", impact=3, urgency=3)
+    client.force_login(agent_a)
+    page = client.get(reverse("tickets:ticket-queue")).content.decode()
+    assert page.index(due.reference) < page.index(waiting.reference)
