@@ -1,10 +1,12 @@
 """Ticket API under /api/v1/, scoped by visible_to(user) like every page."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -39,6 +41,13 @@ LIST_PARAMETERS = [
         ("q", "reference, subject or requester"),
     ]
 ]
+
+
+class IsProviderStaff(BasePermission):
+    message = _("Only the service desk can do that.")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_provider_staff)
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -128,14 +137,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.ticket_response(ticket)
 
     @extend_schema(request=None, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProviderStaff])
     def claim(self, request, pk=None):
         return self.ticket_response(
             services.ticket_claim(actor=request.user, ticket=self.get_object())
         )
 
     @extend_schema(request=AssignSerializer, responses={200: TicketSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProviderStaff])
     def assign(self, request, pk=None):
         data = self.incoming(AssignSerializer)
         ticket = services.ticket_assign(

@@ -7,6 +7,7 @@ from clients.models import ServiceCategory, Site
 from itsm.forms import Form
 
 from .models import Impact, Priority, Status, Urgency
+from .workflow import ALLOWED_TRANSITIONS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -76,6 +77,13 @@ class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
 
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None and not self.is_bound:
+            # Offer only the moves the workflow allows (the service checks again on submit).
+            allowed = {current, *ALLOWED_TRANSITIONS.get(current, ())}
+            self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
+
 
 class PriorityForm(VersionedForm):
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
@@ -108,10 +116,19 @@ class EditForm(VersionedForm):
     )
 
 
+RATING_CHOICES = [
+    (5, _("5 · very satisfied")),
+    (4, _("4 · satisfied")),
+    (3, _("3 · neither")),
+    (2, _("2 · dissatisfied")),
+    (1, _("1 · very dissatisfied")),
+]
+
+
 class RatingForm(Form):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you?"),
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -146,7 +146,7 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
                 bound("reply"), self.request.FILES if action == "reply" else None
             ),
             "status_form": StatusForm(
-                bound("status"), initial={**initial, "status": ticket.status}
+                bound("status"), initial={**initial, "status": ticket.status}, current=ticket.status
             ),
             "priority_form": PriorityForm(
                 bound("priority"), initial={**initial, "priority": ticket.priority}

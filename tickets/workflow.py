@@ -1,5 +1,6 @@
 """The ticket status workflow: which transitions exist and who may make them."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from itsm.exceptions import ApplicationError
@@ -48,8 +49,6 @@ def ensure_transition_allowed(*, actor, current: str, target: str) -> None:
         return
     if actor.role == Role.END_USER and (current, target) in REQUESTER_TRANSITIONS:
         return
-    raise ApplicationError(
-        _("Only the service desk can set a ticket to “%(target)s”.")
-        % {"target": Status(target).label},
-        {"code": "not_permitted"},
+    raise PermissionDenied(
+        _("Only the service desk can set a ticket to “%(target)s”.") % {"target": Status(target).label}
     )

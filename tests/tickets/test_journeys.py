@@ -229,3 +229,14 @@ def test_queue_puts_tickets_without_a_running_clock_last(client, agent_a, user_a
     client.force_login(agent_a)
     page = client.get(reverse("tickets:ticket-queue")).content.decode()
     assert page.index(due.reference) < page.index(waiting.reference)
+
+
+def test_client_side_people_get_403_for_staff_actions(api_for, manager_a, user_a1, ticket_a1):
+    for user in (manager_a, user_a1):
+        api = api_for(user)
+        assert api.post(f"/api/v1/tickets/{ticket_a1.pk}/claim/").status_code == 403
+        assert api.post(f"/api/v1/tickets/{ticket_a1.pk}/assign/", {"version": 1}, format="json").status_code == 403
+    response = api_for(user_a1).post(
+        f"/api/v1/tickets/{ticket_a1.pk}/status/", {"status": "resolved", "version": 1}, format="json"
+    )
+    assert response.status_code == 403 and "service desk" in response.json()["detail"]
