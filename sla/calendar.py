@@ -10,6 +10,12 @@ from itertools import pairwise
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction (makemessages); translation happens in the caller."""
+    return message
+
 Interval = tuple[int, int]
 DayHours = tuple[Interval, ...]
 Pause = tuple[datetime, datetime]
@@ -41,7 +47,35 @@ _INTERVAL_RE = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
 
 
 class CalendarError(ValueError):
-    """A business calendar is invalid or has no working time to offer."""
+    """A business calendar is invalid or has no working time to offer.
+
+    `template` (marked for translation, English by default) and `params` let callers with a
+    language active show the message translated: `gettext(exc.template) % exc.params`.
+    """
+
+    def __init__(self, template: str, **params):
+        self.template, self.params = template, params
+        super().__init__(template % params)
+
+
+# Where an interval problem was found; translated with the message that names it.
+WHERE_DAY = {
+    day: text
+    for day, text in zip(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        (
+            gettext_noop(" on Monday"),
+            gettext_noop(" on Tuesday"),
+            gettext_noop(" on Wednesday"),
+            gettext_noop(" on Thursday"),
+            gettext_noop(" on Friday"),
+            gettext_noop(" on Saturday"),
+            gettext_noop(" on Sunday"),
+        ),
+        strict=True,
+    )
+}
+WHERE_MAKEUP = gettext_noop(" in make-up hours")
 
 
 @dataclass(frozen=True)
@@ -81,10 +115,13 @@ def validate_spec(spec: CalendarSpec) -> None:
     """Raise CalendarError describing the first problem found in `spec`."""
     _zone(spec.tz)
     if len(spec.week) != len(DAY_NAMES):
-        raise CalendarError(f"week must have 7 entries (Monday..Sunday), got {len(spec.week)}")
+        raise CalendarError(
+            gettext_noop("week must have 7 entries (Monday..Sunday), got %(count)s"),
+            count=len(spec.week),
+        )
     for name, hours in zip(DAY_NAMES, spec.week, strict=True):
-        _checked_hours(hours, f" on {name}")
-    _checked_hours(spec.makeup_hours, " in make-up hours")
+        _checked_hours(hours, WHERE_DAY[name])
+    _checked_hours(spec.makeup_hours, WHERE_MAKEUP)
 
 
 def parse_intervals(text: str) -> DayHours:
@@ -92,7 +129,7 @@ def parse_intervals(text: str) -> DayHours:
     if not text.strip():
         return ()
     intervals = tuple(_parse_interval(part) for part in text.split(","))
-    return _checked_hours(intervals, f" in {text.strip()!r}")
+    return _checked_hours(intervals, "")
 
 
 def format_intervals(hours: Iterable[Interval]) -> str:
@@ -117,14 +154,16 @@ def business_deadline(
     if need == 0:
         return start.astimezone(calendar.zone)
     if not calendar.has_working_time:
-        raise CalendarError("the calendar has no working time at all")
+        raise CalendarError(gettext_noop("the calendar has no working time at all"))
     for begin, end in calendar.counted(origin, origin + _SEARCH_US, paused):
         if need <= end - begin:
             return _from_us(begin + need, calendar.zone)
         need -= end - begin
     raise CalendarError(
-        f"fewer than {minutes} business minutes in the {_SEARCH_YEARS} years after "
-        f"{start.isoformat()}"
+        gettext_noop("fewer than %(minutes)s business minutes in the %(years)s years after %(start)s"),
+        minutes=minutes,
+        years=_SEARCH_YEARS,
+        start=start.isoformat(),
     )
 
 
@@ -320,15 +359,28 @@ def _checked_hours(hours: Iterable[Interval], where: str) -> DayHours:
     for start, end in ordered:
         if not (0 <= start < MINUTES_PER_DAY and 0 < end <= MINUTES_PER_DAY):
             raise CalendarError(
-                f"interval ({start}, {end}){where} is outside the day: minutes must be 0..1440"
+                gettext_noop(
+                    "interval (%(start)s, %(end)s)%(where)s is outside the day: minutes must be "
+                    "0..1440"
+                ),
+                start=start,
+                end=end,
+                where=where,
             )
         if end <= start:
-            raise CalendarError(f"end {_hhmm(end)} is not after start {_hhmm(start)}{where}")
+            raise CalendarError(
+                gettext_noop("end %(end)s is not after start %(start)s%(where)s"),
+                end=_hhmm(end),
+                start=_hhmm(start),
+                where=where,
+            )
     for (start, end), (next_start, next_end) in pairwise(ordered):
         if next_start < end:
             raise CalendarError(
-                f"intervals {_hhmm(start)}-{_hhmm(end)} and "
-                f"{_hhmm(next_start)}-{_hhmm(next_end)} overlap{where}"
+                gettext_noop("intervals %(first)s and %(second)s overlap%(where)s"),
+                first=f"{_hhmm(start)}-{_hhmm(end)}",
+                second=f"{_hhmm(next_start)}-{_hhmm(next_end)}",
+                where=where,
             )
     return ordered
 
@@ -336,14 +388,18 @@ def _checked_hours(hours: Iterable[Interval], where: str) -> DayHours:
 def _parse_interval(part: str) -> Interval:
     match = _INTERVAL_RE.fullmatch(part)
     if match is None:
-        raise CalendarError(f"cannot parse {part.strip()!r}: expected HH:MM-HH:MM")
+        raise CalendarError(
+            gettext_noop("cannot parse “%(text)s”: expected HH:MM-HH:MM"), text=part.strip()
+        )
     start_h, start_m, end_h, end_m = map(int, match.groups())
     return _minute_of_day(start_h, start_m, part), _minute_of_day(end_h, end_m, part)
 
 
 def _minute_of_day(hour: int, minute: int, part: str) -> int:
     if minute > 59 or hour > 24 or (hour == 24 and minute):
-        raise CalendarError(f"invalid time in {part.strip()!r}: use 00:00..24:00")
+        raise CalendarError(
+            gettext_noop("invalid time in “%(text)s”: use 00:00..24:00"), text=part.strip()
+        )
     return hour * 60 + minute
 
 
@@ -355,7 +411,7 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise CalendarError(f"unknown time zone {name!r}") from exc
+        raise CalendarError(gettext_noop("unknown time zone “%(name)s”"), name=name) from exc
 
 
 def _minutes_to_us(minutes: float) -> int:

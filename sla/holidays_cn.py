@@ -5,7 +5,7 @@ from functools import cache
 
 import chinese_calendar
 
-from sla.calendar import CalendarError, CalendarSpec, DayHours, parse_intervals
+from sla.calendar import CalendarError, CalendarSpec, DayHours, gettext_noop, parse_intervals
 
 SHANGHAI = "Asia/Shanghai"
 
@@ -23,8 +23,13 @@ def china_official_days(year: int) -> tuple[frozenset[date], frozenset[date]]:
     covered = covered_years()
     if year not in covered:
         raise CalendarError(
-            f"no official Chinese holiday data for {year}: the installed chinese_calendar "
-            f"covers {covered.start}-{covered.stop - 1}"
+            gettext_noop(
+                "no official Chinese holiday data for %(year)s: the installed chinese_calendar "
+                "covers %(first)s-%(last)s"
+            ),
+            year=year,
+            first=covered.start,
+            last=covered.stop - 1,
         )
     holidays = frozenset(day for day in chinese_calendar.holidays if day.year == year)
     makeup_days = frozenset(day for day in chinese_calendar.workdays if day.year == year)

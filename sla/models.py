@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Site, Team, validate_time_zone
@@ -21,6 +22,15 @@ HOURS_HELP = _('Working hours, e.g. "09:00-12:00, 13:00-18:00"; blank means a da
 # Built specs per calendar id, kept while the calendar's updated_at is unchanged: building one
 # reads hundreds of CalendarDay rows, and every clock change needs it.
 _SPECS: dict[int, tuple[datetime, CalendarSpec]] = {}
+
+
+def calendar_error_text(exc: CalendarError) -> str:
+    """The pure module's error in the active language (its "where" part included)."""
+    params = {
+        key: gettext(value) if key == "where" and value else value
+        for key, value in exc.params.items()
+    }
+    return gettext(exc.template) % params
 
 
 class BusinessCalendar(models.Model):
@@ -60,7 +70,7 @@ class BusinessCalendar(models.Model):
             try:
                 week.append(parse_intervals(getattr(self, field)))
             except CalendarError as exc:
-                errors[field] = _("Invalid hours: %(error)s.") % {"error": exc}
+                errors[field] = _("Invalid hours: %(error)s.") % {"error": calendar_error_text(exc)}
         try:
             validate_time_zone(self.time_zone)
         except ValidationError as exc:
@@ -74,7 +84,9 @@ class BusinessCalendar(models.Model):
                 CalendarSpec(tz=self.time_zone, week=tuple(week[:7]), makeup_hours=week[7])
             )
         except CalendarError as exc:
-            raise ValidationError(_("Invalid calendar: %(error)s.") % {"error": exc}) from exc
+            raise ValidationError(
+                _("Invalid calendar: %(error)s.") % {"error": calendar_error_text(exc)}
+            ) from exc
 
     def week_hours(self) -> tuple[DayHours, ...]:
         return tuple(parse_intervals(getattr(self, field)) for field in WEEKDAY_FIELDS)

@@ -353,7 +353,7 @@ def test_search_is_capped_at_twenty_years():
     [
         pytest.param(
             CalendarSpec("Mars/Olympus", (OFFICE,) * 7),
-            "unknown time zone 'Mars/Olympus'",
+            "unknown time zone “Mars/Olympus”",
             id="zone",
         ),
         pytest.param(CalendarSpec("UTC", (OFFICE,) * 6), "week must have 7 entries", id="length"),
@@ -398,11 +398,11 @@ def test_parse_and_format_intervals():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("9-12", "cannot parse '9-12'"),
-        ("09:00-12:00,", "cannot parse ''"),
-        ("09:00-24:30", "invalid time in '09:00-24:30'"),
+        ("9-12", "cannot parse “9-12”"),
+        ("09:00-12:00,", "cannot parse “”"),
+        ("09:00-24:30", "invalid time in “09:00-24:30”"),
         ("09:60-10:00", "invalid time"),
-        ("12:00-09:00", "end 09:00 is not after start 12:00 in '12:00-09:00'"),
+        ("12:00-09:00", "end 09:00 is not after start 12:00"),
         ("09:00-12:00, 11:00-13:00", "intervals 09:00-12:00 and 11:00-13:00 overlap"),
     ],
 )

@@ -27,10 +27,15 @@ def errors_of(cal: BusinessCalendar) -> dict[str, list[str]]:
 
 def test_overlapping_intervals_are_refused_naming_them():
     errors = errors_of(calendar(tue="09:00-12:00, 11:00-13:00"))
-    assert errors["tue"] == [
-        "Invalid hours: intervals 09:00-12:00 and 11:00-13:00 overlap in "
-        "'09:00-12:00, 11:00-13:00'."
-    ]
+    assert errors["tue"] == ["Invalid hours: intervals 09:00-12:00 and 11:00-13:00 overlap."]
+
+
+def test_calendar_errors_are_translated(settings):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        errors = errors_of(calendar(tue="09:00-12:00, 11:00-13:00", time_zone="Mars/Olympus"))
+    assert "重叠" in errors["tue"][0] and "overlap" not in errors["tue"][0]
 
 
 def test_end_before_start_is_refused():
