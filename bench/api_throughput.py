@@ -103,5 +103,6 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
     rate = run(os.environ.get("BENCH_API_USER", "b00u1"))
     print(
-        f"API ticket creation: {rate:.0f} tickets/s ({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)"
+        f"API ticket creation: {rate:.0f} tickets/s "
+        f"({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)"
     )

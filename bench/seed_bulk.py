@@ -1,4 +1,4 @@
-"""Bulk seed for the benchmarks: clients, sites, people and N tickets, inserted by PostgreSQL itself.
+"""Bulk seed for the benchmarks: clients, sites, people and N tickets, inserted by PostgreSQL.
 
 Tickets are generated with INSERT ... SELECT generate_series so a million rows take seconds, not
 an hour of ORM saves. Only for a benchmark database.

@@ -62,7 +62,9 @@ class InvitationAcceptForm(Form):
             self.add_error("password2", _("The two passwords differ."))
         elif password:
             try:
-                password_validation.validate_password(password, User(username=data.get("username", "")))
+                password_validation.validate_password(
+                    password, User(username=data.get("username", ""))
+                )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data

@@ -78,7 +78,11 @@ class Client(models.Model):
         if self.status == self.Status.SUSPENDED and not self.suspension_reason.strip():
             # The client's people are shown this reason when they are turned away.
             raise ValidationError(
-                {"suspension_reason": _("Say why the service is suspended; its people will see it.")}
+                {
+                    "suspension_reason": _(
+                        "Say why the service is suspended; its people will see it."
+                    )
+                }
             )
 
 

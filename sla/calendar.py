@@ -11,10 +11,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
-
 def gettext_noop(message: str) -> str:
     """Marks a message for extraction (makemessages); translation happens in the caller."""
     return message
+
 
 Interval = tuple[int, int]
 DayHours = tuple[Interval, ...]
@@ -160,7 +160,9 @@ def business_deadline(
             return _from_us(begin + need, calendar.zone)
         need -= end - begin
     raise CalendarError(
-        gettext_noop("fewer than %(minutes)s business minutes in the %(years)s years after %(start)s"),
+        gettext_noop(
+            "fewer than %(minutes)s business minutes in the %(years)s years after %(start)s"
+        ),
         minutes=minutes,
         years=_SEARCH_YEARS,
         start=start.isoformat(),

@@ -1,4 +1,4 @@
-"""Every model is in the admin and its list pages work; the API schema and docs are served locally."""
+"""Every model is in the admin and its list pages work; API schema and docs are served locally."""
 
 import pytest
 from django.apps import apps
@@ -63,5 +63,7 @@ def test_error_pages_are_the_sites_own(client, login, agent_a, user_a1):
 
 
 def test_agents_are_not_offered_the_invitation_page(login, agent_a, admin_user):
-    assert reverse("clients:invitation-create") not in login(agent_a).get("/queue/").content.decode()
+    assert (
+        reverse("clients:invitation-create") not in login(agent_a).get("/queue/").content.decode()
+    )
     assert reverse("clients:invitation-create") in login(admin_user).get("/queue/").content.decode()

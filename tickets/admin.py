@@ -1,4 +1,4 @@
-"""Admin for tickets (read-mostly: changes go through the workspace so the timeline records them)."""
+"""Ticket admin, read-mostly: changes go through the workspace so the timeline records them."""
 
 from django.contrib import admin
 

@@ -6,8 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from . import selectors, services
@@ -47,7 +47,9 @@ class IsProviderStaff(BasePermission):
     message = _("Only the service desk can do that.")
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_provider_staff)
+        return bool(
+            request.user and request.user.is_authenticated and request.user.is_provider_staff
+        )
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -47,7 +47,8 @@ def sniff(head: bytes, filename: str) -> str:
         return "text/plain"
     raise ApplicationError(
         _(
-            "“%(name)s” is not an allowed type. Allowed: images, PDF, Office documents, ZIP, plain text."
+            "“%(name)s” is not an allowed type. Allowed: images, PDF, Office documents, ZIP, "
+            "plain text."
         )
         % {"name": filename}
     )

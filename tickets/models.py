@@ -222,6 +222,12 @@ class TicketEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
 
+    def save(self, *args, **kwargs):
+        # The timeline is append-only: an existing event is never rewritten.
+        if self.pk is not None:
+            raise ValidationError("Ticket events are immutable.")
+        super().save(*args, **kwargs)
+
     @property
     def field_label(self) -> str:
         return str(EVENT_FIELD_LABELS.get(self.field, self.field))
@@ -238,12 +244,6 @@ class TicketEvent(models.Model):
         if self.field == "status" and value in Status.values:
             return str(Status(value).label)
         return value
-
-    def save(self, *args, **kwargs):
-        # The timeline is append-only: an existing event is never rewritten.
-        if self.pk is not None:
-            raise ValidationError("Ticket events are immutable.")
-        super().save(*args, **kwargs)
 
 
 def attachment_path(instance, filename: str) -> str:

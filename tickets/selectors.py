@@ -165,6 +165,8 @@ def sites_for(*, user):
 
 
 def categories_for_clients(*, client_ids: list[int]):
-    return ServiceCategory.objects.filter(
-        is_active=True, agreements__client_id__in=client_ids
-    ).distinct().order_by("code")
+    return (
+        ServiceCategory.objects.filter(is_active=True, agreements__client_id__in=client_ids)
+        .distinct()
+        .order_by("code")
+    )

@@ -81,7 +81,9 @@ class TicketUpdateSerializer(serializers.Serializer):
 
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    version = serializers.IntegerField(help_text="The version you read; a stale one is refused (409).")
+    version = serializers.IntegerField(
+        help_text="The version you read; a stale one is refused (409)."
+    )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -90,7 +92,9 @@ class AssignSerializer(serializers.Serializer):
         slug_field="username", queryset=User.objects.none(), required=False
     )
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
-    version = serializers.IntegerField(help_text="The version you read; a stale one is refused (409).")
+    version = serializers.IntegerField(
+        help_text="The version you read; a stale one is refused (409)."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

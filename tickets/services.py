@@ -79,9 +79,13 @@ def agreement_covers(*, client: Client, category: ServiceCategory) -> bool:
 def ensure_can_file_for(actor: User, requester: User) -> None:
     if actor.pk == requester.pk and actor.role == Role.END_USER:
         return
-    if actor.is_provider_staff and requester.role in (Role.END_USER, Role.CLIENT_MANAGER):
-        if actor.is_admin_role or requester.client_id in actor.served_client_ids():
-            return
+    client_side = requester.role in (Role.END_USER, Role.CLIENT_MANAGER)
+    if (
+        client_side
+        and actor.is_provider_staff
+        and (actor.is_admin_role or requester.client_id in actor.served_client_ids())
+    ):
+        return
     raise PermissionDenied(_("You may not file a ticket for this person."))
 
 

@@ -25,8 +25,18 @@ QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "ca
 QUEUE_ORDER = (F("sla_due_at").asc(nulls_last=True), "priority", "created_at", "id")
 # What a queue row shows; loading whole user rows for 50 requesters cost more than the query.
 QUEUE_COLUMNS = (
-    "reference", "subject", "priority", "status", "sla_due_at", "created_at", "client_id",
-    "assignee_id", "team_id", "site__name", "requester__username", "requester__first_name",
+    "reference",
+    "subject",
+    "priority",
+    "status",
+    "sla_due_at",
+    "created_at",
+    "client_id",
+    "assignee_id",
+    "team_id",
+    "site__name",
+    "requester__username",
+    "requester__first_name",
     "requester__last_name",
 )
 
@@ -83,10 +93,14 @@ class TicketQueueView(StaffRequiredMixin, View):
             "site_options": options(
                 ((s.pk, f"{s.client.code} · {s.name}") for s in sites), filters.get("site")
             ),
-            "category_options": options(((c.pk, c.name) for c in categories), filters.get("category")),
+            "category_options": options(
+                ((c.pk, c.name) for c in categories), filters.get("category")
+            ),
             "status_options": options(Status.choices, filters.get("status")),
             "priority_options": options(Priority.choices, filters.get("priority")),
-            "agent_options": options(((a.pk, a.display_name) for a in agents), filters.get("assignee")),
+            "agent_options": options(
+                ((a.pk, a.display_name) for a in agents), filters.get("assignee")
+            ),
             "team_options": options(((t.pk, t.name) for t in teams), filters.get("team")),
             "statuses": Status.choices,
             "errors": errors,

@@ -50,5 +50,6 @@ def ensure_transition_allowed(*, actor, current: str, target: str) -> None:
     if actor.role == Role.END_USER and (current, target) in REQUESTER_TRANSITIONS:
         return
     raise PermissionDenied(
-        _("Only the service desk can set a ticket to “%(target)s”.") % {"target": Status(target).label}
+        _("Only the service desk can set a ticket to “%(target)s”.")
+        % {"target": Status(target).label}
     )

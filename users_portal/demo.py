@@ -12,7 +12,7 @@ DEMO_TICKETS = [
         "impact": 3,
         "urgency": 2,
         "state": "new",
-        "description": "二楼打印机每打印几页就卡纸。\n\nThe printer on floor 2 jams every few pages.",
+        "description": "二楼打印机每打印几页就卡纸。\n\nThe printer on floor 2 jams.",
     },
     {
         "requester": "user_a1",

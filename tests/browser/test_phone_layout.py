@@ -27,14 +27,16 @@ def test_portal_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, age
         requester=user_a1,
         subject="会议室投影仪无法显示 Meeting room projector shows no signal",
         description="上海分行 5 楼大会议室的投影仪连接笔记本后一直显示“无信号”。\n\n"
-                    "- 已换过 HDMI 线\n- 已重启投影仪\n\nThe projector says *no signal*.\n\n"
-                    "https://intranet.example.cn/very/long/path/that/does/not/break/anywhere/at/all/x.log\n\n"
-                    "    C:\\Program Files\\Cisco\\AnyConnect\\logs\\vpnagent-verbose-debug.log line 1234567890",
-        impact=2, urgency=2,
+        "- 已换过 HDMI 线\n- 已重启投影仪\n\nThe projector says *no signal*.\n\n"
+        "https://intranet.example.cn/very/long/path/that/does/not/break/anywhere/at/all/x.log\n\n"
+        "    C:\\Program Files\\Cisco\\AnyConnect\\logs\\vpnagent-verbose.log line 1234567890",
+        impact=2,
+        urgency=2,
     )
     services.ticket_claim(actor=agent_a, ticket=ticket)
     services.ticket_reply(
-        actor=agent_a, ticket=ticket,
+        actor=agent_a,
+        ticket=ticket,
         body="请尝试按遥控器上的 Source 键切换到 HDMI 2。Please try the Source key.",
     )
     f.make_ticket(requester=user_a1, subject="邮箱无法收信 Mailbox does not receive mail")
@@ -63,7 +65,8 @@ def test_portal_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, age
 
 def test_staff_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, agent_a):
     ticket = f.make_ticket(
-        requester=user_a1, subject="长内容 long content",
+        requester=user_a1,
+        subject="长内容 long content",
         description="https://intranet.example.cn/very/long/path/that/does/not/break/anywhere/at/all/x.log",
     )
     page.set_viewport_size(PHONE)

@@ -16,8 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 SUBJECT = "打印机卡纸 3 楼 Printer jam"
 DESCRIPTION = "三楼的打印机一直卡纸，已经重启过两次。\n\nThe printer on floor 3 keeps jamming."
-ATTACHMENT = {"name": "error-log.txt", "mimeType": "text/plain",
-              "buffer": "E02 卡纸 paper jam in tray 2\n".encode()}
+ATTACHMENT = {
+    "name": "error-log.txt",
+    "mimeType": "text/plain",
+    "buffer": "E02 卡纸 paper jam in tray 2\n".encode(),
+}
 AGENT_REPLY = "您好，我们已收到，请问是哪一台打印机？ Which printer is it?"
 INTERNAL_NOTE = "内部备注：该型号定影器有已知问题 fuser recall"
 USER_REPLY = "是 HP-3F-01 那一台。It is HP-3F-01."
@@ -31,8 +34,7 @@ def zh(message: str) -> str:
         return translation.gettext(message)
 
 
-def test_ticket_journey(page, live_server, sign_in, sign_out, shot,
-                        user_a1, agent_a, manager_a):
+def test_ticket_journey(page, live_server, sign_in, sign_out, shot, user_a1, agent_a, manager_a):
     url = live_server.url
 
     # --- End user signs in by username and reports a problem --------------------------------
@@ -47,7 +49,7 @@ def test_ticket_journey(page, live_server, sign_in, sign_out, shot,
     form = page.locator("main form[enctype='multipart/form-data']")
     form.locator("input[name=subject]").fill(SUBJECT)
     form.locator("textarea[name=description]").fill(DESCRIPTION)
-    form.locator("select[name=impact]").select_option("2")   # a few people
+    form.locator("select[name=impact]").select_option("2")  # a few people
     form.locator("select[name=urgency]").select_option("1")  # work has stopped
     form.locator("input[type=file][name=files]").set_input_files(ATTACHMENT)
     shot("02-new-ticket-filled")

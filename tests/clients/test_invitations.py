@@ -106,7 +106,9 @@ def test_unknown_token_is_404(client):
 
 
 def test_taken_username_and_weak_password_are_both_explained(client, admin_user, client_a, user_a1):
-    invitation = Invitation.objects.create(client=client_a, email="t@example.cn", invited_by=admin_user)
+    invitation = Invitation.objects.create(
+        client=client_a, email="t@example.cn", invited_by=admin_user
+    )
     accept = reverse("clients:invitation-accept", args=[invitation.token])
     response = client.post(accept, {"username": "user_a1", "password1": "abc", "password2": "abc"})
     body = response.content.decode()

@@ -1,4 +1,4 @@
-"""The ticket workspace and the client manager's page show both SLA clocks; the queue shows time left."""
+"""Workspace and client manager page show both SLA clocks; the queue shows time left."""
 
 import pytest
 from django.urls import reverse

@@ -106,7 +106,9 @@ def test_api_journey(api_for, user_a1, agent_a, manager_a):
         == 201
     )
     version = agent_api.get(f"/api/v1/tickets/{tid}/").json()["version"]
-    unversioned = agent_api.post(f"/api/v1/tickets/{tid}/status/", {"status": "resolved"}, format="json")
+    unversioned = agent_api.post(
+        f"/api/v1/tickets/{tid}/status/", {"status": "resolved"}, format="json"
+    )
     assert unversioned.status_code == 400 and "version" in unversioned.json()
     bad = agent_api.post(
         f"/api/v1/tickets/{tid}/status/", {"status": "closed", "version": version}, format="json"
@@ -118,7 +120,9 @@ def test_api_journey(api_for, user_a1, agent_a, manager_a):
     )
     assert (
         agent_api.post(
-            f"/api/v1/tickets/{tid}/status/", {"status": "resolved", "version": version}, format="json"
+            f"/api/v1/tickets/{tid}/status/",
+            {"status": "resolved", "version": version},
+            format="json",
         ).json()["status"]
         == "resolved"
     )
@@ -190,7 +194,9 @@ def test_queue_filters_by_site_and_category(client, agent_a, user_a1, user_a2, s
     client.force_login(agent_a)
     by_site = client.get(reverse("tickets:ticket-queue"), {"site": site_a2.pk}).content.decode()
     assert t2.reference in by_site and t1.reference not in by_site
-    by_category = client.get(reverse("tickets:ticket-queue"), {"category": desktop.pk}).content.decode()
+    by_category = client.get(
+        reverse("tickets:ticket-queue"), {"category": desktop.pk}
+    ).content.decode()
     assert t1.reference in by_category and t2.reference not in by_category
 
 
@@ -211,7 +217,9 @@ def test_search_by_short_reference_requester_or_subject(client, agent_a, user_a1
     assert found("打印机") == {t1.reference}
 
 
-def test_bad_filter_values_match_nothing_instead_of_failing(client, api_for, agent_a, manager_a, ticket_a1):
+def test_bad_filter_values_match_nothing_instead_of_failing(
+    client, api_for, agent_a, manager_a, ticket_a1
+):
     client.force_login(agent_a)
     for key in ("site", "client", "category", "assignee", "team", "priority"):
         assert client.get(reverse("tickets:ticket-queue"), {key: "abc"}).status_code == 200
@@ -235,8 +243,15 @@ def test_client_side_people_get_403_for_staff_actions(api_for, manager_a, user_a
     for user in (manager_a, user_a1):
         api = api_for(user)
         assert api.post(f"/api/v1/tickets/{ticket_a1.pk}/claim/").status_code == 403
-        assert api.post(f"/api/v1/tickets/{ticket_a1.pk}/assign/", {"version": 1}, format="json").status_code == 403
+        assert (
+            api.post(
+                f"/api/v1/tickets/{ticket_a1.pk}/assign/", {"version": 1}, format="json"
+            ).status_code
+            == 403
+        )
     response = api_for(user_a1).post(
-        f"/api/v1/tickets/{ticket_a1.pk}/status/", {"status": "resolved", "version": 1}, format="json"
+        f"/api/v1/tickets/{ticket_a1.pk}/status/",
+        {"status": "resolved", "version": 1},
+        format="json",
     )
     assert response.status_code == 403 and "service desk" in response.json()["detail"]

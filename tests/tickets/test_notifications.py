@@ -25,10 +25,13 @@ def test_creation_mail_is_enqueued_only_after_commit(user_a1, django_capture_on_
 def test_rolled_back_ticket_sends_nothing(user_a1, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            make_ticket(requester=user_a1)
-            raise RuntimeError("boom")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        make_ticket(requester=user_a1)
+        raise RuntimeError("boom")
     assert mail.outbox == [] and not Ticket.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""Status workflow: legal moves, illegal moves refused with a reason, requester moves, auto-close."""
+"""Status workflow: legal moves, illegal ones refused with a reason, requester moves, auto-close."""
 
 from datetime import timedelta
 

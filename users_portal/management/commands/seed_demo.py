@@ -25,12 +25,25 @@ CATEGORIES = [
 # (priority, response, resolution) in business minutes.
 GOLD_TARGETS = [(1, 15, 120), (2, 30, 240), (3, 120, 960), (4, 240, 1920)]
 ESCALATION_RULES = [
-    ("P1 预警通知处理人 / warn assignee", {
-        "priority": 1, "clock_kind": "resolution", "trigger": "warning",
-        "action": "notify_assignee", "deliver": "immediately"}),
-    ("超时通知组长 / breach to team lead", {
-        "clock_kind": "resolution", "trigger": "breach",
-        "action": "notify_team_lead", "deliver": "next_working_hour"}),
+    (
+        "P1 预警通知处理人 / warn assignee",
+        {
+            "priority": 1,
+            "clock_kind": "resolution",
+            "trigger": "warning",
+            "action": "notify_assignee",
+            "deliver": "immediately",
+        },
+    ),
+    (
+        "超时通知组长 / breach to team lead",
+        {
+            "clock_kind": "resolution",
+            "trigger": "breach",
+            "action": "notify_team_lead",
+            "deliver": "next_working_hour",
+        },
+    ),
 ]
 CLIENTS = [
     {
@@ -156,7 +169,9 @@ class Command(BaseCommand):
             created += 1
             for priority, response, resolution in GOLD_TARGETS:
                 TierTarget.objects.create(
-                    tier=gold, priority=priority, response_minutes=response,
+                    tier=gold,
+                    priority=priority,
+                    response_minutes=response,
                     resolution_minutes=resolution,
                 )
         site = Site.objects.get(client__code="HX", name="上海分行")
