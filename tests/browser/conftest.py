@@ -114,3 +114,18 @@ def _chinese_by_default(settings, monkeypatch):
 
     settings.LANGUAGE_CODE = "zh-hans"
     monkeypatch.setattr(factories, "DEFAULT_LANGUAGE", "zh-hans")
+
+
+@pytest.fixture(autouse=True)
+def _data_that_migrations_ship(transactional_db):
+    """Live-server tests start from a flushed database: restore the built-in calendars, default
+    tier and priority matrix that every installation gets from its data migrations."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in (
+        ("sla.migrations.0002_builtin_calendars_and_tier", "create"),
+        ("tickets.migrations.0002_default_priority_matrix", "create_matrix"),
+    ):
+        getattr(import_module(module), function)(apps, None)

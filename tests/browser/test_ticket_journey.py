@@ -80,10 +80,12 @@ def test_ticket_journey(page, live_server, sign_in, sign_out, shot, user_a1, age
     row = page.locator("table.grid tbody tr", has_text=ref)
     expect(row).to_contain_text(SUBJECT)
     expect(row).to_contain_text("HX")
+    expect(row.locator(".sla-due")).to_be_visible()  # time left before the SLA target
     shot("05-agent-queue")
     row.get_by_role("link", name=ref).click()
     expect(page).to_have_url(re.compile(rf"/queue/tickets/{ticket.pk}/$"))
     expect(page.locator("main h1")).to_contain_text(ref)
+    expect(page.locator(".sla-clock")).to_have_count(2)  # response and resolution clocks
 
     with page.expect_download() as download:
         page.locator("ul.timeline a[href*='/attachments/']", has_text="error-log.txt").click()
