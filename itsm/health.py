@@ -1,5 +1,7 @@
 """/healthz: database, broker and beat heartbeat, as JSON; 503 naming the failing part."""
 
+import re
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -34,6 +36,7 @@ def check_heartbeat() -> dict:
     return result
 
 
+CREDENTIALS = re.compile(r"(\w+://)[^/@\s]*@")
 CHECKS = {"database": check_database, "broker": check_broker, "heartbeat": check_heartbeat}
 
 
@@ -44,7 +47,9 @@ def healthz(request):
         try:
             parts[name] = check()
         except Exception as exc:  # any failure of a part is reported, never raised
-            parts[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            # The page is public: never echo credentials that a URL in the message may carry.
+            message = CREDENTIALS.sub(r"\1***@", f"{type(exc).__name__}: {exc}")
+            parts[name] = {"ok": False, "error": message}
     failing = [name for name, part in parts.items() if not part["ok"]]
     body = {"status": "ok" if not failing else "unhealthy", "failing": failing, **parts}
     return JsonResponse(body, status=200 if not failing else 503)

@@ -57,3 +57,13 @@ def test_unreachable_broker_is_named(client, monkeypatch):
 def test_real_broker_check_passes_on_the_configured_transport():
     # Embedded filesystem broker locally, Redis in CI: both must answer.
     assert health.check_broker()["ok"]
+
+
+def test_failure_messages_hide_credentials(client, monkeypatch):
+    def broken():
+        raise ConnectionRefusedError("cannot reach redis://:s3cret@10.0.0.5:6379/0")
+
+    monkeypatch.setitem(health.CHECKS, "broker", broken)
+    heartbeat()
+    body = client.get("/healthz").json()
+    assert "s3cret" not in body["broker"]["error"] and "redis://***@10.0.0.5" in body["broker"]["error"]
