@@ -1,7 +1,7 @@
 """Reads of the SLA engine for display: a ticket's clocks with their ledger, time-left labels."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from clients.models import User
 from tickets.models import Ticket
+from tickets.presenters import time_left_label
 
 from .calendar import HOLIDAY, OUTSIDE_HOURS, WEEKEND, WORKING
 from .models import SlaClock
 from .schedule import PAUSE_RESOLVED, PAUSE_WAITING, LedgerLine, clock_ledger, elapsed_minutes
 
 # The queue marks a due instant this close as a warning: it needs no per-ticket tier lookup.
-DUE_SOON = timedelta(hours=1)
 REASON_LABELS = {
     WORKING: gettext_lazy("working time"),
     OUTSIDE_HOURS: gettext_lazy("outside working hours"),
@@ -130,30 +130,3 @@ def _ledger(clock: SlaClock, lines: list[LedgerLine], zone: ZoneInfo) -> list[Le
         label = _("target %(old)s → %(new)s business minutes (%(reason)s)") % change
         entries.append(LedgerEntry(start=at, end=at, label=label, counted=False, minutes=None))
     return sorted(entries, key=lambda entry: (entry.start, entry.minutes is not None))
-
-
-def duration_label(delta: timedelta) -> str:
-    """Wall-clock duration, coarse: "2d 3h", "2h 15m", "35m", "<1m"."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)sh %(m)sm") % {"h": hours, "m": minutes}
-    if minutes:
-        return _("%(m)sm") % {"m": minutes}
-    return _("<1m")
-
-
-def time_left_label(due_at: datetime | None, now: datetime) -> tuple[str, str]:
-    """("2h 15m left", "") / ("35m left", "warning") / ("overdue 35m", "overdue"); ("", "") if none.
-
-    Wall-clock time until the due instant, which is what a person planning their day reads.
-    """
-    if due_at is None:
-        return "", ""
-    if due_at <= now:
-        return _("overdue %(time)s") % {"time": duration_label(now - due_at)}, "overdue"
-    css = "warning" if due_at - now <= DUE_SOON else ""
-    return _("%(time)s left") % {"time": duration_label(due_at - now)}, css

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -17,7 +18,7 @@ from itsm.tenancy import Role
 from . import selectors, services
 from .forms import AssignForm, BulkForm, CategoryForm, EditForm, PriorityForm, ReplyForm, StatusForm
 from .models import Priority, Status
-from .presenters import options, prepare_rows
+from .presenters import options, prepare_rows, queue_rows_html
 
 QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "category", "q")
 # Tickets with no running clock (waiting on the user, or no SLA) come after every due one, on
@@ -88,6 +89,7 @@ class TicketQueueView(StaffRequiredMixin, View):
         categories = selectors.categories_for_clients(client_ids=[c.pk for c in clients])
         context = {
             "page": page,
+            "rows_html": queue_rows_html(page.object_list, now=timezone.now()),
             "filters": filters,
             "client_options": options(((c.pk, c.name) for c in clients), filters.get("client")),
             "site_options": options(

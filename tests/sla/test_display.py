@@ -8,10 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clients.models import User
-from sla.selectors import sla_clocks_for, time_left_label
+from sla.selectors import sla_clocks_for
 from tests.factories import make_ticket
 from tickets import services as ts
 from tickets.models import Status
+from tickets.presenters import time_left_label
 
 from .conftest import FOR_PRIORITY, cst
 
