@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from sla.selectors import sla_clocks_for
 from tests.factories import make_ticket
 from tickets import services as ts
 from tickets.models import Status
-from tickets.presenters import time_left_label
+from tickets.presenters import due_html, time_left_label
 
 from .conftest import FOR_PRIORITY, cst
 
@@ -114,10 +113,8 @@ def test_time_left_label(due_in, label, css):
     assert time_left_label(now + due_in, now) == (label, css)
 
 
-def test_sla_due_filter_renders_label_and_class():
-    template = Template("{% load sla_tags %}{{ due|sla_due }}|{{ none|sla_due }}")
-    html = template.render(
-        Context({"due": timezone.now() - timedelta(minutes=35, seconds=5), "none": None})
-    )
+def test_due_html_renders_label_and_class():
+    now = timezone.now()
+    html = due_html(now - timedelta(minutes=35, seconds=5), now)
     assert '<span class="sla-due overdue"' in html and ">overdue 35m</span>" in html
-    assert html.endswith("|—")
+    assert due_html(None, now) == "—"
