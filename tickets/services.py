@@ -123,6 +123,15 @@ def event_record(*, ticket: Ticket, actor: User | None, kind: str, **fields) -> 
     )
 
 
+def change_record(
+    ticket: Ticket, actor: User | None, kind: str, field: str, old, new, body: str = ""
+) -> TicketEvent:
+    """A field change on the timeline: `field` went from `old` to `new`."""
+    return event_record(
+        ticket=ticket, actor=actor, kind=kind, field=field, old_value=old, new_value=new, body=body
+    )
+
+
 def ticket_lock(*, ticket: Ticket, expected_version: int | None = None) -> Ticket:
     """Re-read `ticket` under a row lock; refuse if the caller's copy is stale."""
     locked = (
@@ -271,34 +280,15 @@ def _assign(*, actor, ticket, agent, team, now) -> Ticket:
         old = ticket.assignee.display_name if ticket.assignee else ""
         ticket.assignee = agent
         fields.append("assignee")
-        event_record(
-            ticket=ticket,
-            actor=actor,
-            kind=TicketEvent.Kind.ASSIGNED,
-            field="assignee",
-            old_value=old,
-            new_value=agent.display_name,
-        )
+        change_record(ticket, actor, TicketEvent.Kind.ASSIGNED, "assignee", old, agent.display_name)
     if team is not None and team.pk != ticket.team_id:
         old = ticket.team.name if ticket.team_id else ""
         ticket.team = team
         fields.append("team")
-        event_record(
-            ticket=ticket,
-            actor=actor,
-            kind=TicketEvent.Kind.ASSIGNED,
-            field="team",
-            old_value=old,
-            new_value=team.name,
-        )
+        change_record(ticket, actor, TicketEvent.Kind.ASSIGNED, "team", old, team.name)
     if agent is not None and ticket.status in (Status.NEW, Status.REOPENED):
-        event_record(
-            ticket=ticket,
-            actor=actor,
-            kind=TicketEvent.Kind.STATUS,
-            field="status",
-            old_value=ticket.status,
-            new_value=Status.ASSIGNED,
+        change_record(
+            ticket, actor, TicketEvent.Kind.STATUS, "status", ticket.status, Status.ASSIGNED
         )
         ticket.status = Status.ASSIGNED
         fields.append("status")
@@ -347,14 +337,8 @@ def ticket_change_status(
     elif status == Status.REOPENED:
         ticket.resolved_at, fields = None, [*fields, "resolved_at"]
     _save(ticket, fields)
-    event_record(
-        ticket=ticket,
-        actor=actor,
-        kind=TicketEvent.Kind.STATUS,
-        field="status",
-        old_value=old,
-        new_value=status,
-        body=comment.strip(),
+    change_record(
+        ticket, actor, TicketEvent.Kind.STATUS, "status", old, status, body=comment.strip()
     )
     _changed(ticket, actor, "status", now)
     if status == Status.RESOLVED:
@@ -375,14 +359,7 @@ def ticket_change_priority(
     old = ticket.priority
     ticket.priority = priority
     _save(ticket, ["priority"])
-    event_record(
-        ticket=ticket,
-        actor=actor,
-        kind=TicketEvent.Kind.PRIORITY,
-        field="priority",
-        old_value=f"P{old}",
-        new_value=f"P{priority}",
-    )
+    change_record(ticket, actor, TicketEvent.Kind.PRIORITY, "priority", f"P{old}", f"P{priority}")
     _changed(ticket, actor, "priority", now or timezone.now())
     return ticket
 
@@ -406,14 +383,7 @@ def ticket_change_category(
     old = str(ticket.category) if ticket.category_id else ""
     ticket.category = category
     _save(ticket, ["category"])
-    event_record(
-        ticket=ticket,
-        actor=actor,
-        kind=TicketEvent.Kind.CATEGORY,
-        field="category",
-        old_value=old,
-        new_value=str(category or ""),
-    )
+    change_record(ticket, actor, TicketEvent.Kind.CATEGORY, "category", old, str(category or ""))
     return ticket
 
 
@@ -429,14 +399,8 @@ def ticket_update(
         raise ApplicationError(_("Subject and description are both required."))
     fields = [name for name, value in changes.items() if getattr(ticket, name) != value]
     for name in fields:
-        event_record(
-            ticket=ticket,
-            actor=actor,
-            kind=TicketEvent.Kind.FIELD,
-            field=name,
-            old_value=getattr(ticket, name)[:300],
-            new_value=changes[name][:300],
-        )
+        old, new = getattr(ticket, name)[:300], changes[name][:300]
+        change_record(ticket, actor, TicketEvent.Kind.FIELD, name, old, new)
         setattr(ticket, name, changes[name])
     if fields:
         ticket.full_clean()
@@ -483,13 +447,8 @@ def ticket_reply(
     if staff and not internal and ticket.first_response_at is None:
         ticket.first_response_at, fields = now, ["first_response_at"]
     if not staff and ticket.status == Status.WAITING:
-        event_record(
-            ticket=ticket,
-            actor=actor,
-            kind=TicketEvent.Kind.STATUS,
-            field="status",
-            old_value=ticket.status,
-            new_value=Status.IN_PROGRESS,
+        change_record(
+            ticket, actor, TicketEvent.Kind.STATUS, "status", ticket.status, Status.IN_PROGRESS
         )
         ticket.status, fields = Status.IN_PROGRESS, [*fields, "status"]
     _save(ticket, fields)
@@ -588,13 +547,13 @@ def tickets_auto_close(*, now=None) -> int:
                 continue  # reopened meanwhile
             ticket.status, ticket.closed_at = Status.CLOSED, now
             _save(ticket, ["status", "closed_at"])
-            event_record(
-                ticket=ticket,
-                actor=None,
-                kind=TicketEvent.Kind.STATUS,
-                field="status",
-                old_value=Status.RESOLVED,
-                new_value=Status.CLOSED,
+            change_record(
+                ticket,
+                None,
+                TicketEvent.Kind.STATUS,
+                "status",
+                Status.RESOLVED,
+                Status.CLOSED,
                 body=f"auto-close after {settings.TICKET_AUTO_CLOSE_DAYS} days",
             )
             _changed(ticket, None, "status", now)
