@@ -1,6 +1,5 @@
 """Ticket API under /api/v1/, scoped by visible_to(user) like every page."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +10,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from . import selectors, services
+from .attachments import attachment_response
 from .models import Attachment, Channel, Ticket
 from .serializers import (
     AssignSerializer,
@@ -216,11 +216,4 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = selectors.attachment_get_for(user=request.user, attachment_id=pk)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment_response(attachment)

@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 import filetype
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from itsm.exceptions import ApplicationError
@@ -83,3 +84,16 @@ def check_upload(upload) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Always a download, never rendered by the browser; callers have checked visibility."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

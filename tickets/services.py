@@ -108,6 +108,16 @@ def ensure_is_requester_side(actor: User, ticket: Ticket) -> None:
         raise PermissionDenied(_("Only the person who reported this can do that."))
 
 
+def ensure_can_write(actor: User, ticket: Ticket, *, internal: bool, internal_refusal: str) -> None:
+    """Staff serving the client write anything; the requester's side writes public things only."""
+    if actor.is_provider_staff:
+        ensure_can_work_on(actor, ticket)
+    elif internal:
+        raise PermissionDenied(internal_refusal)
+    else:
+        ensure_is_requester_side(actor, ticket)
+
+
 def ensure_agent_serves(agent: User, client_id: int) -> None:
     if agent.role not in (Role.AGENT, Role.ADMIN) or not agent.is_active:
         raise ApplicationError(_("%(name)s is not an active agent.") % {"name": agent.display_name})
@@ -419,12 +429,12 @@ def ticket_reply(
     """
     now = now or timezone.now()
     staff = actor.is_provider_staff
-    if staff:
-        ensure_can_work_on(actor, ticket)
-    elif internal:
-        raise PermissionDenied(_("Only the service desk can write internal notes."))
-    else:
-        ensure_is_requester_side(actor, ticket)
+    ensure_can_write(
+        actor,
+        ticket,
+        internal=internal,
+        internal_refusal=_("Only the service desk can write internal notes."),
+    )
     body = body.strip()
     if not body and not files:
         raise ApplicationError(_("Write a message or attach a file."))
@@ -480,12 +490,12 @@ def _attachment_store(
 @transaction.atomic
 def attachment_add(*, actor: User, ticket: Ticket, upload, internal: bool = False) -> Attachment:
     """Attach a file on its own (API); recorded as a timeline event."""
-    if actor.is_provider_staff:
-        ensure_can_work_on(actor, ticket)
-    elif internal:
-        raise PermissionDenied(_("Only the service desk can add internal files."))
-    else:
-        ensure_is_requester_side(actor, ticket)
+    ensure_can_write(
+        actor,
+        ticket,
+        internal=internal,
+        internal_refusal=_("Only the service desk can add internal files."),
+    )
     content_type = check_upload(upload)
     ticket = ticket_lock(ticket=ticket)
     event = event_record(

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from itsm.paging import page_of
 from itsm.tenancy import Role
 
 from . import selectors, services
+from .attachments import attachment_response
 from .forms import AssignForm, BulkForm, CategoryForm, EditForm, PriorityForm, ReplyForm, StatusForm
 from .models import Priority, Status
 from .presenters import options, prepare_rows, queue_rows_html
@@ -316,12 +316,4 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, attachment_id):
         attachment = selectors.attachment_get_for(user=request.user, attachment_id=attachment_id)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_response(attachment)
