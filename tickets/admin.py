@@ -1,8 +1,22 @@
-"""Ticket admin, read-mostly: changes go through the workspace so the timeline records them."""
+"""Ticket admin, view only: changes go through the services (workspace, API) so the timeline,
+the version and the SLA clocks follow every change; the admin would bypass all three."""
 
 from django.contrib import admin
 
 from .models import Attachment, PriorityRule, Rating, Ticket, TicketEvent
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows that are part of a ticket's record: browsable, never added, edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PriorityRule)
@@ -33,7 +47,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ViewOnlyAdmin):
     list_display = (
         "reference",
         "subject",
@@ -49,42 +63,21 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ("reference", "subject", "requester__username", "requester__email")
     list_select_related = ("client", "site", "assignee")
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "reference",
-        "number",
-        "client",
-        "requester",
-        "created_by",
-        "status",
-        "assignee",
-        "team",
-        "priority",
-        "version",
-        "created_at",
-        "updated_at",
-        "first_response_at",
-        "resolved_at",
-        "closed_at",
-        "sla_due_at",
-    )
     inlines = [EventInline]
     show_full_result_count = False  # no COUNT(*) over a million rows per page
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(ViewOnlyAdmin):
     list_display = ("ticket", "kind", "actor", "is_internal", "created_at")
     list_filter = ("kind", "is_internal")
     search_fields = ("ticket__reference", "body")
     list_select_related = ("ticket", "actor")
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return False  # the timeline is immutable
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ViewOnlyAdmin):
     list_display = (
         "filename",
         "ticket",
@@ -97,11 +90,10 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "is_internal")
     search_fields = ("filename", "ticket__reference")
     list_select_related = ("ticket", "uploaded_by")
-    readonly_fields = ("token", "file", "size", "content_type")
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ViewOnlyAdmin):
     list_display = ("ticket", "score", "rated_by", "created_at")
     list_filter = ("score",)
     search_fields = ("ticket__reference", "comment")
