@@ -73,6 +73,7 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ("name", "email")
     filter_horizontal = ("members", "clients")
     list_filter = ("clients",)
+    list_select_related = ("lead",)
 
 
 @admin.register(Invitation)
@@ -88,4 +89,5 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     list_filter = ("role", "client")
     search_fields = ("email",)
+    list_select_related = ("client", "invited_by")
     readonly_fields = ("token", "accepted_at", "accepted_user")

@@ -1,0 +1,131 @@
+"""Every admin changelist of our apps runs the same number of queries at 2 rows and at 20.
+
+The world is built by `grow(n)`, which adds n rows of every registered model; a model the test
+cannot grow fails with "teach grow()" rather than passing on an empty page.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Invitation
+from itsm.models import Heartbeat, OutboundEmail
+from itsm.tenancy import Role
+from reports.models import Notice
+from sla.models import (
+    BusinessCalendar,
+    CalendarDay,
+    EscalationRule,
+    HeldNotification,
+    RuleFiring,
+    ServiceTier,
+    SlaClock,
+    TierAssignment,
+    TierTarget,
+)
+from tickets.models import Attachment, Priority, PriorityRule, Rating
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports"}
+# Rows a migration fills completely (impact x urgency); no relation is shown in the list.
+FIXED_TABLES = {PriorityRule}
+_counter = iter(range(10**6))
+
+
+def grow(n: int, rule: EscalationRule) -> None:
+    """Add n rows to every model listed in the admin (tickets bring events and clocks)."""
+    now = timezone.now()
+    for _ in range(n):
+        i = next(_counter)
+        client = f.make_client()
+        site = f.make_site(client=client)
+        f.make_agreement(client=client, categories=[f.make_category(f"cat{i}")])
+        user = f.make_user(client=client, site=site)
+        agent = f.make_user(role=Role.AGENT)
+        f.make_team(members=[agent], clients=[client], lead=agent)
+        Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
+        ticket = f.make_ticket(requester=user)
+        attachment = Attachment(
+            ticket=ticket,
+            client=client,
+            token=f"qc-{i}",
+            filename=f"f{i}.txt",
+            content_type="text/plain",
+            size=1,
+            uploaded_by=user,
+        )
+        attachment.file.save(f"f{i}.txt", ContentFile(b"x"), save=False)
+        attachment.save()
+        Rating.objects.create(ticket=ticket, client=client, score=5, rated_by=user)
+        Notice.objects.create(client=client, site=site, title=f"n{i}", body="b", created_by=agent)
+        OutboundEmail.objects.create(to=f"o{i}@x.cn", subject="s", body="b")
+        Heartbeat.objects.create(name=f"beat{i}", beat_at=now)
+        calendar = BusinessCalendar.objects.create(code=f"cal{i}", name=f"Calendar {i}")
+        CalendarDay.objects.create(calendar=calendar, date=date(2030, 1, 1), kind="holiday")
+        tier = ServiceTier.objects.create(name=f"Tier {i}", calendar=calendar)
+        for priority in Priority.values:
+            TierTarget.objects.create(
+                tier=tier, priority=priority, response_minutes=60, resolution_minutes=600
+            )
+        TierAssignment.objects.create(client=client, tier=tier)
+        EscalationRule.objects.create(
+            name=f"rule {i}",
+            tier=tier,
+            clock_kind="response",
+            trigger="breach",
+            action="notify_assignee",
+        )
+        for clock in SlaClock.objects.filter(ticket=ticket):
+            firing = RuleFiring.objects.create(
+                client=client, rule=rule, clock=clock, trigger_at=now, fired_at=now
+            )
+            HeldNotification.objects.create(
+                client=client, firing=firing, recipient=agent, send_after=now + timedelta(hours=1)
+            )
+
+
+def changelists():
+    return [
+        (model, reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+        for model in admin.site._registry
+        if model._meta.app_label in OUR_APPS and model not in FIXED_TABLES
+    ]
+
+
+def measure(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), len(response.context["cl"].result_list)
+
+
+def test_admin_changelists_run_constant_queries(client, admin_user):
+    client.force_login(admin_user)
+    CalendarDay.objects.all().delete()  # built-in calendars would fill the first page already
+    rule = EscalationRule.objects.create(
+        name="firing rule", clock_kind="response", trigger="warning", action="notify_assignee"
+    )
+    grow(2, rule)
+    small = {model: measure(client, url) for model, url in changelists()}
+    grow(18, rule)
+    problems = []
+    for model, url in changelists():
+        queries, rows = measure(client, url)
+        small_queries, small_rows = small[model]
+        if rows < small_rows + 18:
+            problems.append(f"{model._meta.label}: teach grow() to add rows ({small_rows}->{rows})")
+        elif queries != small_queries:
+            problems.append(
+                f"{model._meta.label}: {small_queries} queries at {small_rows} rows, "
+                f"{queries} at {rows} (list_select_related / annotate)"
+            )
+    assert not problems, "\n".join(problems)
