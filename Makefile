@@ -30,6 +30,8 @@ run: $(STAMP)
 	$(MANAGE) runserver $(HOST)
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
+# Tests run with DEBUG off over plain HTTP; the HTTPS redirect has its own test.
+test: export SECURE_SSL_REDIRECT ?= false
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -46,7 +46,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60)
+        # Health checks with persistent connections: after a database restart a worker finds
+        # its stale connection at the start of the next request instead of answering one 500.
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several types for bad URLs
         raise ImproperlyConfigured(f"{name}={raw!r} is not a database URL: {exc}") from None
     if not config.get("ENGINE") or not config.get("NAME"):
