@@ -34,7 +34,8 @@ def run(args, **env):
 def settings_of(*names, **env):
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}, default=str))"
+        f"values = {{n: getattr(settings, n, None) for n in {list(names)!r}}}; "
+        "print(json.dumps(values, default=str))"
     )
     result = run(["-c", code], **env)
     assert result.returncode == 0, result.stderr
