@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	@echo "Serving http://$(HOST)/ with a Celery worker and beat; Ctrl-C stops all."
-	@$(BIN)/celery -A itsm worker -B --concurrency=2 --loglevel=INFO \
+	@$(BIN)/celery -A itsm worker -B -Q celery,mail --concurrency=2 --loglevel=INFO \
 		--schedule var/celerybeat-schedule & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	trap 'exit 0' INT TERM; \
@@ -42,6 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+messages: export DEBUG ?= true
 messages: $(STAMP)
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var
 	$(MANAGE) compilemessages --ignore=.venv

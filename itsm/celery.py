@@ -6,12 +6,24 @@ from pathlib import Path
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_ready
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 
 app = Celery("itsm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Mail has its own queue: a slow or hung SMTP server (EMAIL_TIMEOUT bounds each attempt) delays
+# other mail, never the SLA sweep or the heartbeat. A worker started without -Q consumes both;
+# `make run` and docker-compose name them (-Q celery,mail); scale out with a `-Q mail` worker.
+MAIL_QUEUE = "mail"
+app.conf.task_queues = (Queue("celery"), Queue(MAIL_QUEUE))
+app.conf.task_default_queue = "celery"
+app.conf.task_routes = {
+    "itsm.tasks.outbound_email_send": {"queue": MAIL_QUEUE},
+    "itsm.tasks.outbox_drain": {"queue": MAIL_QUEUE},
+}
 
 app.conf.beat_schedule = {
     # https://crontab.guru/#*_*_*_*_* - every minute

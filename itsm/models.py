@@ -19,12 +19,20 @@ class Heartbeat(models.Model):
 
 
 class OutboundEmail(models.Model):
-    """An email waiting to be sent: stored first so a broker outage loses nothing."""
+    """An email waiting to be sent: stored first so a broker outage loses nothing.
+
+    A sender claims the row (attempted_at, next_attempt_at) in its own committed statement before
+    talking to SMTP, so a second sender skips it and a killed worker's row waits before a retry.
+    """
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    # Sent as the Message-ID header on every attempt: a duplicate after a crash is recognisable.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
