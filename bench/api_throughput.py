@@ -23,11 +23,10 @@ def token_for(username: str) -> str:
     import django
 
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from clients.models import User
+    from clients.services import api_token_create
 
-    return Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+    return api_token_create(actor=User.objects.get(username=username), name="benchmark")[1]
 
 
 def wait_until_up(timeout: float = 30) -> None:

@@ -1,10 +1,21 @@
 """Admin for clients, sites, agreements, people and teams."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Client, Invitation, ServiceAgreement, ServiceCategory, Site, Team, User
+from . import services
+from .models import (
+    ApiToken,
+    Client,
+    Invitation,
+    ServiceAgreement,
+    ServiceCategory,
+    Site,
+    Team,
+    User,
+)
 
 
 class SiteInline(admin.TabularInline):
@@ -18,6 +29,12 @@ class ClientAdmin(admin.ModelAdmin):
     list_filter = ("status", "time_zone")
     search_fields = ("name", "code")
     inlines = [SiteInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data and not obj.is_active:
+            # Suspension ends API tokens for good; resuming service does not revive them.
+            services.api_tokens_revoke_all(client=obj, because=ApiToken.RevokedBecause.SUSPENDED)
 
 
 @admin.register(Site)
@@ -66,6 +83,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Service"), {"fields": ("email", "role", "client", "site", "language")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.api_tokens_revoke_all(user=obj, because=ApiToken.RevokedBecause.SUSPENDED)
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
@@ -91,3 +113,49 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ("email",)
     list_select_related = ("client", "invited_by")
     readonly_fields = ("token", "accepted_at", "accepted_user")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owners; here administrators see and revoke them."""
+
+    list_display = ("name", "user", "key_start", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_because",)
+    search_fields = ("name", "user__username", "user__email", "key_start")
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "name",
+        "key_start",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_because",
+    )
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoked rows stay: they tell who had access until when.
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.is_admin_role
+
+    @admin.action(description=_("Revoke selected tokens"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.api_token_revoke(actor=request.user, token=token)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -68,3 +68,11 @@ class InvitationAcceptForm(Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ApiTokenForm(Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “monitoring script”."),
+    )

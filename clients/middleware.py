@@ -2,10 +2,19 @@
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from . import twofactor
 
 OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
+MFA_ENROL_FIRST = gettext_noop(
+    "Staff must enrol two-factor authentication before using the API: sign in on the web "
+    "page and set up an authenticator app."
+)
 
 
 class AccessPolicyMiddleware:
@@ -19,24 +28,20 @@ class AccessPolicyMiddleware:
             and user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
         ):
+            is_api = request.path.startswith("/api/")
+            self._activate_language(request, user)
             reason = user.access_blocked_reason()
             if reason:
                 logout(request)
+                if is_api:
+                    return JsonResponse({"detail": reason}, status=403)
                 return render(request, "account/suspended.html", {"reason": reason}, status=403)
-            if self._needs_mfa_enrolment(request, user):
+            # The session API obeys the pages' rule; only the enrolment pages stay open.
+            if not request.path.startswith("/accounts/") and twofactor.must_enrol(user):
+                if is_api:
+                    return JsonResponse({"detail": _(MFA_ENROL_FIRST)}, status=403)
                 return redirect("mfa_activate_totp")
-            self._activate_language(request, user)
         return self.get_response(request)
-
-    @staticmethod
-    def _needs_mfa_enrolment(request, user) -> bool:
-        if not settings.MFA_REQUIRED_FOR_STAFF or not user.is_provider_staff:
-            return False
-        if request.path.startswith(("/accounts/", "/api/")):
-            return False
-        from allauth.mfa.models import Authenticator
-
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
     @staticmethod
     def _activate_language(request, user) -> None:

@@ -1,5 +1,6 @@
 """Clients (tenants), their sites and agreements, people and provider teams."""
 
+import hashlib
 import secrets
 import zoneinfo
 from datetime import timedelta
@@ -8,6 +9,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +19,7 @@ from itsm.tenancy import CLIENT_SIDE_ROLES, Role
 
 from .querysets import (
     AgreementQuerySet,
+    ApiTokenQuerySet,
     ClientQuerySet,
     InvitationQuerySet,
     SiteQuerySet,
@@ -192,6 +196,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         indexes = [models.Index(fields=["client", "role"])]
+        constraints = [
+            # One account per address whatever its case: sign-in by email and password reset
+            # must name exactly one person.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_unique_email_ci",
+                violation_error_message=_("Another account already uses this email address."),
+            )
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()
@@ -334,9 +348,66 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address and client (expired ones are replaced on re-invite).
+            models.UniqueConstraint(
+                "client",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_unique_pending_email_ci",
+                violation_error_message=_("This address already has a pending invitation."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.client}"
 
     def is_usable(self, now=None) -> bool:
         return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+API_TOKEN_PREFIX = "itsm_"
+
+
+def api_token_hash(key: str) -> str:
+    # Keys are 256 random bits, so a plain SHA-256 cannot be brute-forced; no salt is needed and
+    # the hash stays indexable for the lookup on every request.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal access token for the API: shown once, stored hashed, revocable."""
+
+    class RevokedBecause(models.TextChoices):
+        OWNER = "owner", _("revoked by its owner")
+        ADMIN = "admin", _("revoked by an administrator")
+        PASSWORD = "password", _("the password changed")
+        SUSPENDED = "suspended", _("the account or client was suspended")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_start = models.CharField(_("key starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_because = models.CharField(
+        _("revoked because"), max_length=20, choices=RevokedBecause, blank=True
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_start}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

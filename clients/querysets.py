@@ -1,5 +1,6 @@
 """Tenant-scoped querysets of the clients app."""
 
+from django.db import models
 from django.db.models import Q
 
 from itsm.tenancy import Role, TenantQuerySet, sees_everything
@@ -50,3 +51,15 @@ class UserQuerySet(TenantQuerySet):
 
     def agents(self):
         return self.filter(role=Role.AGENT, is_active=True)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    """Tokens belong to one person: nobody else reads them, admins work in the admin site."""
+
+    def owned_by(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)

@@ -11,4 +11,6 @@ urlpatterns = [
         views.InvitationAcceptView.as_view(),
         name="invitation-accept",
     ),
+    path("api-tokens/", views.ApiTokenListView.as_view(), name="token-list"),
+    path("api-tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="token-revoke"),
 ]

@@ -1,18 +1,20 @@
-"""Invitation pages: invite (admins, client managers) and accept (the invited person)."""
+"""Invitation pages (invite, accept) and the personal API tokens page."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from itsm.exceptions import ApplicationError
 from itsm.tenancy import Role
 
-from . import selectors, services
-from .forms import InvitationAcceptForm, InvitationForm
+from . import selectors, services, twofactor
+from .forms import ApiTokenForm, InvitationAcceptForm, InvitationForm
 from .models import Invitation
 
 
@@ -94,3 +96,57 @@ class InvitationAcceptView(View):
             {"form": form, "invitation": invitation},
             status=400 if invitation else 404,
         )
+
+
+class SecondFactorRequiredMixin(LoginRequiredMixin):
+    """Staff who sign in with two factors reach this page only from a session that used them."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if (
+            user.is_authenticated
+            and twofactor.needs_second_factor(user)
+            and not twofactor.session_passed_second_factor(request)
+        ):
+            return render(request, "clients/second_factor_required.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ApiTokenListView(SecondFactorRequiredMixin, View):
+    """The person's API tokens: create one (its key is shown on this answer only), revoke."""
+
+    template_name = "clients/apitoken_list.html"
+
+    def _render(self, form, *, key=None, status=200):
+        tokens = selectors.api_token_list_for(user=self.request.user)
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "tokens": tokens, "new_key": key},
+            status=status,
+        )
+
+    def get(self, request):
+        return self._render(ApiTokenForm())
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, key = services.api_token_create(
+                    actor=request.user, name=form.cleaned_data["name"]
+                )
+            except ApplicationError as exc:
+                form.add_error("name", exc.message)
+            else:
+                return self._render(ApiTokenForm(), key=key)
+        return self._render(form, status=400)
+
+
+class ApiTokenRevokeView(SecondFactorRequiredMixin, View):
+    def post(self, request, pk):
+        token = selectors.api_token_get_for(user=request.user, token_id=pk)
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+        return redirect("clients:token-list")

@@ -41,6 +41,11 @@ CASES = {
     "ticket-assign": ("post", lambda w: [w["ticket"].pk]),
     "ticket-rating": ("post", lambda w: [w["ticket"].pk]),
     "attachment-download": ("get", lambda w: [w["attachment"].pk]),
+    "clients:token-list": ("get", lambda w: []),
+    "clients:token-revoke": ("post", lambda w: [w["token"].pk]),
+    "api-token-list": ("get", lambda w: []),
+    "api-token-detail": ("delete", lambda w: [w["token"].pk]),
+    "api-token-current": ("delete", lambda w: []),
 }
 
 
@@ -67,12 +72,21 @@ def test_every_route_is_classified():
 def world(ticket_a1, client_a, user_a1):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from clients.services import api_token_create
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
     attachment = attachment_add(actor=user_a1, ticket=ticket_a1, upload=upload)
     markers = [ticket_a1.reference, ticket_a1.subject, client_a.name, "client A secret contents"]
-    return {"ticket": ticket_a1, "client": client_a, "attachment": attachment, "markers": markers}
+    token, _key = api_token_create(actor=user_a1, name="A1 token 秘密脚本")
+    markers.append(token.name)
+    return {
+        "ticket": ticket_a1,
+        "client": client_a,
+        "attachment": attachment,
+        "token": token,
+        "markers": markers,
+    }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -88,6 +102,26 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
     body = response.content.decode()
     for marker in world["markers"]:
         assert marker not in body, f"{name} as {who} leaked {marker!r}"
+    world["token"].refresh_from_db()
+    assert world["token"].revoked_at is None, f"{name} as {who} revoked user A1's token"
     if method == "post":
         world["ticket"].refresh_from_db()
         assert world["ticket"].version == 1, f"{name} as {who} changed client A's ticket"
+
+
+@pytest.mark.parametrize("who", ["user_a2", "manager_a", "agent_a", "admin_user"])
+def test_api_tokens_are_private_to_their_owner(request, client, user_a1, who):
+    """Even in one client, and for admins, a token page shows and revokes only one's own."""
+    from django.urls import reverse
+
+    from clients.services import api_token_create
+
+    token, _key = api_token_create(actor=user_a1, name="A1 private token")
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(reverse("clients:token-list"))
+    assert page.status_code == 200 and "A1 private token" not in page.content.decode()
+    assert client.post(reverse("clients:token-revoke", args=[token.pk])).status_code == 404
+    assert client.delete(reverse("api-token-detail", args=[token.pk])).status_code == 404
+    assert "A1 private token" not in client.get(reverse("api-token-list")).content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None

@@ -282,7 +282,8 @@ def _assign(*, actor, ticket, agent, team, now) -> Ticket:
     if agent is not None:
         ensure_agent_serves(agent, ticket.client_id)
     if team is not None and not team.clients.filter(pk=ticket.client_id).exists():
-        raise ApplicationError(_("Team %(team)s does not serve this client.") % {"team": team.name})
+        # The team may be unknown to the actor (another client's): do not name it.
+        raise ApplicationError(_("The chosen team does not serve this client."))
     if not ticket.is_open:
         raise ApplicationError(_("A closed, resolved or cancelled ticket cannot be assigned."))
     fields = []

@@ -43,10 +43,10 @@ def test_api_token_refused_with_reason(client, user_a1, suspended):
 
 
 def test_existing_token_refused(client, user_a1, suspended):
-    from rest_framework.authtoken.models import Token
+    from clients.services import api_token_create
 
-    token = Token.objects.create(user=user_a1)
-    response = client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(actor=user_a1, name="script")
+    response = client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
     assert "suspended" in response.json()["detail"]
 
