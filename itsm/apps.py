@@ -6,6 +6,11 @@ class ItsmConfig(AppConfig):
     verbose_name = "ITSM"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from .celery import ensure_embedded_broker_folders
+        from .params import IdConverter
 
         ensure_embedded_broker_folders()
+        # Before any urls module is imported: routes declare ids as <id:name>.
+        register_converter(IdConverter, "id")

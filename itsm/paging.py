@@ -9,6 +9,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .params import parse_page
+
 
 @dataclass
 class Page:
@@ -36,15 +38,9 @@ class Page:
         return self.number - 1
 
 
-def page_number(raw) -> int:
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
-        return 1
-
-
 def page_of(queryset, raw_number, per_page: int = 50) -> Page:
-    number = page_number(raw_number)
+    """Page `raw_number` (as the query string gave it; junk is page 1, huge ones are capped)."""
+    number = parse_page(raw_number)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     return Page(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)

@@ -22,3 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+handler400 = "itsm.errors.bad_request"
+handler403 = "itsm.errors.permission_denied"
+handler404 = "itsm.errors.page_not_found"
+handler500 = "itsm.errors.server_error"

@@ -55,6 +55,7 @@ class IsProviderStaff(BasePermission):
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TicketSerializer
     queryset = Ticket.objects.none()  # schema typing only; get_queryset scopes every request
+    lookup_value_converter = "id"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -62,7 +63,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if user.is_provider_staff:
             filters = queue_filters(params)
         else:
-            filters = {k: params.get(k) for k in ("status", "q", "site") if params.get(k)}
+            filters = selectors.list_filters(params, ("status", "q", "site"))
         rows = selectors.ticket_list_for(user=user, filters=filters)
         return rows.select_related("client", "requester", "assignee").order_by(*QUEUE_ORDER)
 
@@ -211,6 +212,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class AttachmentViewSet(viewsets.GenericViewSet):
     serializer_class = AttachmentSerializer
     queryset = Attachment.objects.none()  # schema typing only
+    lookup_value_converter = "id"
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -3,40 +3,55 @@
 import re
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clients.models import Client, ServiceCategory, Site, Team, User
+from itsm.params import clean_text, parse_id
 
-from .models import Attachment, Rating, Ticket, TicketEvent
+from .models import Attachment, Priority, Rating, Status, Ticket, TicketEvent
 
 LIST_FILTERS = ("client", "site", "priority", "assignee", "team", "category")
+STATUS_FILTERS = {"open", "all", *Status.values}
+
+
+def list_filters(params, names) -> dict:
+    """The filters among `names` present in a query string, cleaned of NUL and cut to length."""
+    return {key: value for key in names if (value := clean_text(params.get(key)))}
 
 
 def ticket_list_for(*, user, filters: dict | None = None):
-    """Tickets the user may see, filtered; ordering is the caller's (queue vs my tickets)."""
+    """Tickets the user may see, filtered; ordering is the caller's (queue vs my tickets).
+
+    Filter values come from query strings: one that is not a valid id, priority or status
+    matches nothing rather than failing.
+    """
     filters = filters or {}
     rows = Ticket.objects.visible_to(user)
-    status = filters.get("status")
+    status = clean_text(filters.get("status"))
     if status == "open":
         rows = rows.open()
     elif status and status != "all":
-        rows = rows.filter(status=status)
+        rows = rows.filter(status=status) if status in STATUS_FILTERS else rows.none()
     for key in LIST_FILTERS:
-        value = str(filters.get(key) or "")
-        # Ids come from query strings: a value that is not a number matches nothing.
-        if value:
-            lookup = key if key == "priority" else f"{key}_id"
-            rows = rows.filter(**{lookup: int(value)}) if value.isdigit() else rows.none()
+        value = filters.get(key)
+        if value in (None, ""):
+            continue
+        pk = parse_id(value)
+        if pk is None or (key == "priority" and pk not in Priority.values):
+            rows = rows.none()
+        else:
+            rows = rows.filter(**{key if key == "priority" else f"{key}_id": pk})
     if filters.get("mine"):
         rows = rows.filter(assignee_id=user.pk)
     if filters.get("unassigned"):
         rows = rows.filter(assignee__isnull=True)
-    if q := (filters.get("q") or "").strip():
+    if q := clean_text(filters.get("q")):
         rows = rows.filter(search_filter(q))
     return rows
 
 
-REFERENCE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-0*(\d{1,9})$")
+REFERENCE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-0*([0-9]{1,9})$", re.ASCII)
 
 
 def search_filter(q: str) -> Q:
@@ -48,8 +63,8 @@ def search_filter(q: str) -> Q:
     if match := REFERENCE.match(q):
         code, number = match.groups()
         return Q(reference=f"{code.upper()}-{int(number):06d}")
-    if q.isdigit() and len(q) <= 9:
-        return Q(number=int(q))  # "000002" or "2": that number at each client one can see
+    if len(q) <= 9 and (number := parse_id(q)) is not None:
+        return Q(number=number)  # "000002" or "2": that number at each client one can see
     people = list(
         User.objects.filter(
             Q(username__iexact=q) | Q(email__iexact=q) | Q(last_name=q) | Q(first_name=q)
@@ -58,8 +73,11 @@ def search_filter(q: str) -> Q:
     return Q(subject__icontains=q) | Q(requester_id__in=people)
 
 
-def ticket_get_for(*, user, ticket_id: int) -> Ticket:
-    """The ticket if the user may see it; another tenant's id and a missing id both 404."""
+def ticket_get_for(*, user, ticket_id) -> Ticket:
+    """The ticket if the user may see it; another tenant's id, a missing id and junk all 404."""
+    ticket_id = parse_id(ticket_id)
+    if ticket_id is None:
+        raise Http404
     return get_object_or_404(
         Ticket.objects.visible_to(user).select_related(
             "client", "site", "requester", "assignee", "team", "category"
@@ -83,7 +101,10 @@ def attachments_for(*, user, ticket: Ticket):
     return Attachment.objects.visible_to(user).filter(ticket=ticket).order_by("created_at")
 
 
-def attachment_get_for(*, user, attachment_id: int) -> Attachment:
+def attachment_get_for(*, user, attachment_id) -> Attachment:
+    attachment_id = parse_id(attachment_id)
+    if attachment_id is None:
+        raise Http404
     return get_object_or_404(
         Attachment.objects.visible_to(user).select_related("ticket"), pk=attachment_id
     )

@@ -572,12 +572,26 @@ def tickets_auto_close(*, now=None) -> int:
     return closed
 
 
-def tickets_bulk(*, actor: User, tickets, action, **kwargs) -> tuple[list[Ticket], list[str]]:
-    """Apply one service to many tickets; each in its own transaction, errors collected."""
+def tickets_bulk(
+    *, actor: User, tickets, versions: dict[int, int], action, **kwargs
+) -> tuple[list[Ticket], list[str]]:
+    """Apply one service to many tickets, each against the version the person saw (`versions`,
+    ticket id -> version). Each runs in its own transaction: stale or refused tickets are
+    reported one by one and left as they are; the others are changed."""
     done, errors = [], []
     for ticket in tickets:
         try:
-            done.append(action(actor=actor, ticket=ticket, **kwargs))
+            done.append(
+                action(actor=actor, ticket=ticket, expected_version=versions[ticket.pk], **kwargs)
+            )
+        except ConflictError:
+            errors.append(
+                _(
+                    "%(ref)s was changed by someone else after the queue was loaded and was left "
+                    "as it is: reload to see the change."
+                )
+                % {"ref": ticket.reference}
+            )
         except (ApplicationError, PermissionDenied) as exc:
             errors.append(f"{ticket.reference}: {getattr(exc, 'message', exc)}")
     return done, errors

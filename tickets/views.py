@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from itsm.exceptions import ApplicationError
 from itsm.paging import page_of
+from itsm.params import parse_versioned_id
 from itsm.tenancy import Role
 
 from . import selectors, services
@@ -27,6 +28,7 @@ QUEUE_ORDER = (F("sla_due_at").asc(nulls_last=True), "priority", "created_at", "
 # What a queue row shows; loading whole user rows for 50 requesters cost more than the query.
 QUEUE_COLUMNS = (
     "reference",
+    "version",
     "subject",
     "priority",
     "status",
@@ -43,7 +45,7 @@ QUEUE_COLUMNS = (
 
 
 def queue_filters(params) -> dict:
-    filters = {key: params.get(key) for key in QUEUE_FILTERS if params.get(key)}
+    filters = selectors.list_filters(params, QUEUE_FILTERS)
     filters.setdefault("status", "open")
     filters["mine"] = params.get("mine") == "1"
     filters["unassigned"] = params.get("unassigned") == "1"
@@ -110,12 +112,21 @@ class TicketQueueView(StaffRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def post(self, request):
-        """Bulk assign or bulk status change over the ticked rows."""
+        """Bulk assign or bulk status change over the ticked rows.
+
+        Each row carries "<id>:<version>" as the queue showed it. Rows changed since are skipped
+        with a message naming them; the fresh ones are applied (each in its own transaction),
+        so one colleague's edit does not cost the whole selection.
+        """
         user = request.user
         form = BulkForm(request.POST, agents=selectors.assignable_agents_for(user=user))
-        ids = [int(pk) for pk in request.POST.getlist("tickets") if pk.isdigit()]
+        versions = dict(
+            row
+            for raw in request.POST.getlist("tickets")
+            if (row := parse_versioned_id(raw)) is not None
+        )
         tickets = list(
-            selectors.ticket_list_for(user=user, filters={"status": "all"}).filter(pk__in=ids)
+            selectors.ticket_list_for(user=user, filters={"status": "all"}).filter(pk__in=versions)
         )
         if not form.is_valid() or not tickets:
             return self.get(
@@ -125,18 +136,14 @@ class TicketQueueView(StaffRequiredMixin, View):
         if data["action"] == "assign":
             if data["assignee"] is None:
                 return self.get(request, errors=[_("Choose the agent to assign to.")], status=400)
-            done, errors = services.tickets_bulk(
-                actor=user, tickets=tickets, action=services.ticket_assign, agent=data["assignee"]
-            )
+            action, change = services.ticket_assign, {"agent": data["assignee"]}
         else:
             if not data["status"]:
                 return self.get(request, errors=[_("Choose the new status.")], status=400)
-            done, errors = services.tickets_bulk(
-                actor=user,
-                tickets=tickets,
-                action=services.ticket_change_status,
-                status=data["status"],
-            )
+            action, change = services.ticket_change_status, {"status": data["status"]}
+        done, errors = services.tickets_bulk(
+            actor=user, tickets=tickets, versions=versions, action=action, **change
+        )
         if done:
             messages.success(request, _("%(n)d tickets updated.") % {"n": len(done)})
         for error in errors:
@@ -284,7 +291,7 @@ class ClientTicketListView(ClientManagerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
-        filters = {k: params.get(k) for k in ("status", "site", "q", "priority") if params.get(k)}
+        filters = selectors.list_filters(params, ("status", "site", "q", "priority"))
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
         rows = rows.select_related("site", "requester", "assignee").order_by("-created_at", "-id")
         page = page_of(rows, params.get("page"))

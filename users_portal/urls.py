@@ -8,5 +8,5 @@ urlpatterns = [
     path("", views.PortalHomeView.as_view(), name="home"),
     path("tickets/", views.MyTicketListView.as_view(), name="ticket-list"),
     path("tickets/new/", views.TicketCreateView.as_view(), name="ticket-new"),
-    path("tickets/<int:ticket_id>/", views.TicketDetailView.as_view(), name="ticket-detail"),
+    path("tickets/<id:ticket_id>/", views.TicketDetailView.as_view(), name="ticket-detail"),
 ]

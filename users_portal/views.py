@@ -52,7 +52,7 @@ class MyTicketListView(EndUserMixin, TemplateView):
     template_name = "users_portal/ticket_list.html"
 
     def get_context_data(self, **kwargs):
-        filters = {k: self.request.GET.get(k) for k in ("status", "q") if self.request.GET.get(k)}
+        filters = selectors.list_filters(self.request.GET, ("status", "q"))
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
         rows = rows.select_related("site", "requester").order_by("-created_at", "-id")
         page = page_of(rows, self.request.GET.get("page"), 25)

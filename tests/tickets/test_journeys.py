@@ -170,7 +170,11 @@ def test_queue_filters_and_bulk_assign(client, agent_a, user_a1, user_a2):
     assert t1.reference in page and t2.reference not in page
     response = client.post(
         reverse("tickets:ticket-queue"),
-        {"tickets": [t1.pk, t2.pk], "action": "assign", "assignee": agent_a.pk},
+        {
+            "tickets": [f"{t1.pk}:{t1.version}", f"{t2.pk}:{t2.version}"],
+            "action": "assign",
+            "assignee": agent_a.pk,
+        },
     )
     assert response.status_code == 302
     assert set(Ticket.objects.values_list("assignee", flat=True)) == {agent_a.pk}
@@ -179,7 +183,7 @@ def test_queue_filters_and_bulk_assign(client, agent_a, user_a1, user_a2):
     assert t1.reference in mine and t1.reference not in unassigned
     response = client.post(
         reverse("tickets:ticket-queue"),
-        {"tickets": [t1.pk], "action": "status", "status": "closed"},
+        {"tickets": [f"{t1.pk}:{t1.version + 1}"], "action": "status", "status": "closed"},
     )
     assert response.status_code == 302
     assert Ticket.objects.get(pk=t1.pk).status == Status.ASSIGNED  # illegal: refused, reported
