@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Invitation
+from clients.services import api_token_create
 from itsm.models import Heartbeat, OutboundEmail
 from itsm.tenancy import Role
 from reports.models import Notice
@@ -53,6 +54,7 @@ def grow(n: int, rule: EscalationRule) -> None:
         agent = f.make_user(role=Role.AGENT)
         f.make_team(members=[agent], clients=[client], lead=agent)
         Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
+        api_token_create(actor=user, name=f"script {i}")
         ticket = f.make_ticket(requester=user)
         attachment = Attachment(
             ticket=ticket,
