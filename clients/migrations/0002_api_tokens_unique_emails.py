@@ -43,6 +43,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(refuse_duplicate_emails, migrations.RunPython.noop),
+        # DRF's authtoken app is gone (clients.ApiToken replaces it). Its keys were handed out
+        # for a password alone, also to staff with two factors, so none is carried over; the
+        # table goes too, or its foreign key would block deleting a user who had a key.
+        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", migrations.RunSQL.noop),
         migrations.RunPython(drop_duplicate_pending_invitations, migrations.RunPython.noop),
         migrations.CreateModel(
             name='ApiToken',
