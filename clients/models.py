@@ -311,8 +311,11 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
 def invitation_expiry():
-    return timezone.now() + timedelta(days=7)
+    return timezone.now() + INVITATION_VALID_FOR
 
 
 class Invitation(models.Model):
