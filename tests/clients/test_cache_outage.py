@@ -66,3 +66,28 @@ def test_an_outage_is_not_retried_on_every_call(redis_down, monkeypatch):
     fallback_cache.reset()
     assert cache.get("k") == "v"
     assert attempts == [1]
+
+
+def test_settings_wire_the_fallback_when_redis_url_is_set():
+    """With the real settings and REDIS_URL pointing nowhere, the cache still answers."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.cache import cache\n"
+        "cache.set('k', 'v'); print(cache.get('k'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**env, "DJANGO_SETTINGS_MODULE": "itsm.settings", "REDIS_URL": DEAD_REDIS},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "v"
