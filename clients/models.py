@@ -311,8 +311,11 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
 def invitation_expiry():
-    return timezone.now() + timedelta(days=7)
+    return timezone.now() + INVITATION_VALID_FOR
 
 
 class Invitation(models.Model):
@@ -379,10 +382,10 @@ class ApiToken(models.Model):
     """A personal access token for the API: shown once, stored hashed, revocable."""
 
     class RevokedBecause(models.TextChoices):
-        OWNER = "owner", _("revoked by its owner")
-        ADMIN = "admin", _("revoked by an administrator")
-        PASSWORD = "password", _("the password changed")
-        SUSPENDED = "suspended", _("the account or client was suspended")
+        OWNER = "owner", _("by its owner")
+        ADMIN = "admin", _("by an administrator")
+        PASSWORD = "password", _("on a password change")
+        SUSPENDED = "suspended", _("on suspension of the account or client")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")

@@ -16,7 +16,16 @@ from itsm.exceptions import ApplicationError
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 
-from .models import API_TOKEN_PREFIX, ApiToken, Client, Invitation, Site, User, api_token_hash
+from .models import (
+    API_TOKEN_PREFIX,
+    INVITATION_VALID_FOR,
+    ApiToken,
+    Client,
+    Invitation,
+    Site,
+    User,
+    api_token_hash,
+)
 
 
 def ensure_can_invite(actor: User, *, client: Client, role: str) -> None:
@@ -66,7 +75,7 @@ def invitation_create(
                 role=role,
                 language=language,
                 invited_by=actor,
-                created_at=now,
+                expires_at=now + INVITATION_VALID_FOR,
             )
     except IntegrityError:
         raise ApplicationError(_("This address already has a pending invitation.")) from None

@@ -43,6 +43,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(refuse_duplicate_emails, migrations.RunPython.noop),
+        # DRF's authtoken app is gone (clients.ApiToken replaces it). Its keys were handed out
+        # for a password alone, also to staff with two factors, so none is carried over; the
+        # table goes too, or its foreign key would block deleting a user who had a key.
+        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", migrations.RunSQL.noop),
         migrations.RunPython(drop_duplicate_pending_invitations, migrations.RunPython.noop),
         migrations.CreateModel(
             name='ApiToken',
@@ -54,7 +58,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('revoked_because', models.CharField(blank=True, choices=[('owner', 'revoked by its owner'), ('admin', 'revoked by an administrator'), ('password', 'the password changed'), ('suspended', 'the account or client was suspended')], max_length=20, verbose_name='revoked because')),
+                ('revoked_because', models.CharField(blank=True, choices=[('owner', 'by its owner'), ('admin', 'by an administrator'), ('password', 'on a password change'), ('suspended', 'on suspension of the account or client')], max_length=20, verbose_name='revoked because')),
             ],
             options={
                 'verbose_name': 'API token',

@@ -241,7 +241,7 @@ def test_owner_revokes_on_the_page(login, user_a1):
     assert response.status_code == 401 and "revoked" in response.json()["detail"]
     token.refresh_from_db()
     assert token.revoked_because == ApiToken.RevokedBecause.OWNER
-    assert "revoked by its owner" in web.get(reverse("clients:token-list")).content.decode()
+    assert "by its owner" in web.get(reverse("clients:token-list")).content.decode()
 
 
 def test_owner_revokes_through_the_api(client, user_a1):
@@ -393,3 +393,30 @@ def test_last_used_is_recorded_at_most_once_a_minute(client, user_a1, django_ass
     token.refresh_from_db()
     assert token.last_used_at > first - timedelta(seconds=1)
     assert token.last_used_at <= timezone.now()
+
+
+def test_token_page_costs_the_same_queries_for_few_or_many_tokens(login, user_a1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    web = login(user_a1)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert web.get(reverse("clients:token-list")).status_code == 200
+        return len(ctx)
+
+    for n in range(2):
+        api_token_create(actor=user_a1, name=f"t{n}")
+    few = queries()
+    for n in range(20):
+        token, _key = api_token_create(actor=user_a1, name=f"u{n}")
+    ApiToken.objects.filter(name__startswith="u").update(revoked_because="owner")
+    assert queries() == few
+
+
+def test_token_page_in_chinese(login, user_a1):
+    web = login(user_a1)
+    web.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = web.get(reverse("clients:token-list")).content.decode()
+    assert "API 令牌" in page and "创建令牌" in page
