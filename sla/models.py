@@ -342,6 +342,9 @@ class SlaClock(models.Model):
         help_text=_("At the last pause, stop or re-target."),
     )
     due_at = models.DateTimeField(_("due"))
+    # The instant after which more than the target is used: due_at, or the end of the
+    # non-counting gap that starts there. Stopping by it is met; the sweep flags after it.
+    breach_at = models.DateTimeField(_("breached after"))
     warn_at = models.DateTimeField(_("warning due"))
     # Earliest pending trigger (warning, breach, percent rule) of a running clock; NULL otherwise.
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)

@@ -136,7 +136,8 @@ def test_raise_priority_retargets_and_fires_once(user_a1):
     )  # the re-targeted clock is now overdue: flagged, not raised again
     ticket.refresh_from_db()
     assert ticket.priority == 2
-    assert clocks_of(ticket)["resolution"].breached_at == cst(3, 2, 18)
+    # Due at Monday 18:00, but no business time passed until Tuesday 09:00.
+    assert clocks_of(ticket)["resolution"].breached_at == cst(3, 3, 9)
 
 
 def test_percent_trigger_fires_at_its_own_instant_once(p1_assigned):
@@ -209,3 +210,23 @@ def test_rule_validation_messages(fields, field, message):
     with pytest.raises(ValidationError) as caught:
         EscalationRule(**values).full_clean()
     assert message in caught.value.message_dict[field][0]
+
+
+def test_breach_is_flagged_once_when_percent_rules_bring_the_clock_back(p1_assigned):
+    """Percent rules keep a breached clock in the sweep (150% fires after the breach): each
+    sweep must leave the breach alone, so one public breach event and one breach firing."""
+    rule(Action.NOTIFY_ADDRESS, trigger=Trigger.PERCENT, percent=50, address="half@provider.cn")
+    rule(Action.NOTIFY_ADDRESS, trigger=Trigger.PERCENT, percent=150, address="late@provider.cn")
+    rule(Action.NOTIFY_ADDRESS, address="breach@provider.cn")
+    for minute in (20, 31, 40, 46, 50):  # 50% at 09:15, breach after 09:30, 150% at 09:45
+        sla_sweep(now=cst(3, 2, 9, minute))
+    breaches = p1_assigned.events.filter(kind=TicketEvent.Kind.SLA, is_internal=False)
+    assert list(breaches.values_list("body", flat=True)) == [
+        "Response SLA breached at 2026-03-02 09:30 CST (target 30 business minutes)."
+    ]
+    assert sorted(RuleFiring.objects.values_list("rule__address", "trigger_at")) == [
+        ("breach@provider.cn", cst(3, 2, 9, 30)),
+        ("half@provider.cn", cst(3, 2, 9, 15)),
+        ("late@provider.cn", cst(3, 2, 9, 45)),
+    ]
+    assert clocks_of(p1_assigned)["response"].next_check_at is None
