@@ -2,15 +2,17 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client, User
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.querysets import OPEN_STATUSES
 
-from . import escalation
+from . import escalation, tasks
 from .clocks import (
     breach_line,
     clock_pause,
@@ -24,11 +26,19 @@ from .clocks import (
     ticket_sla_due_write,
     warning_line,
 )
-from .models import BusinessCalendar, CalendarDay, EscalationRule, ServiceTier, SlaClock
+from .models import (
+    BusinessCalendar,
+    CalendarDay,
+    EscalationRule,
+    RetargetJob,
+    ServiceTier,
+    SlaClock,
+)
 from .official_days import cn_official_rows
 from .schedule import is_breached, next_check, percent_instant
 
 SWEEP_BATCH = 500
+RETARGET_BATCH = 50  # tickets per transaction of a re-target job
 CANDIDATE_BATCHES = 4  # candidates read per batch, so concurrent sweeps find unlocked ones
 Trigger = EscalationRule.Trigger
 
@@ -145,52 +155,92 @@ def _sla_event(ticket_id: int, client_id: int, body: str, *, internal: bool = Fa
     )
 
 
-def tier_retarget_open_tickets(*, tier: ServiceTier, now: datetime | None = None) -> int:
-    """Re-target open tickets whose running clocks use `tier` (its targets or calendar changed).
-
-    Closed and resolved tickets keep what applied. Returns the number of tickets re-targeted.
-    """
-    ids = SlaClock.objects.filter(tier=tier, stopped_at__isnull=True).values_list("ticket_id")
+def tier_retarget_queue(*, tier: ServiceTier) -> RetargetJob:
+    """Queue the re-target of open tickets whose running clocks use `tier` (its targets or
+    calendar changed). Closed and resolved tickets keep what applied."""
     reason = _("tier “%(tier)s” changed") % {"tier": tier.name}
-    return _retarget_tickets(Ticket.objects.open().filter(pk__in=ids), reason, now)
+    return retarget_queue(scope=RetargetJob.Scope.TIER, scope_id=tier.pk, reason=reason)
 
 
-def client_retarget_open_tickets(*, client: Client, now: datetime | None = None) -> int:
-    """Re-target the client's open tickets after its tier assignments changed."""
+def client_retarget_queue(*, client: Client) -> RetargetJob:
+    """Queue the re-target of the client's open tickets after its tier assignments changed."""
     reason = _("tier assignment of %(client)s changed") % {"client": client.name}
-    return _retarget_tickets(Ticket.objects.open().filter(client=client), reason, now)
+    return retarget_queue(scope=RetargetJob.Scope.CLIENT, scope_id=client.pk, reason=reason)
 
 
-def calendar_retarget_open_tickets(
-    *, calendar: BusinessCalendar, now: datetime | None = None
-) -> int:
-    """Recompute the due instants of open tickets whose running clocks use `calendar`."""
-    ids = SlaClock.objects.filter(calendar=calendar, stopped_at__isnull=True).values_list(
-        "ticket_id"
-    )
+def calendar_retarget_queue(*, calendar: BusinessCalendar) -> RetargetJob:
+    """Queue the recomputation of due instants of open tickets whose running clocks use it."""
     reason = _("calendar “%(calendar)s” changed") % {"calendar": calendar.name}
-    return _retarget_tickets(Ticket.objects.open().filter(pk__in=ids), reason, now)
+    return retarget_queue(scope=RetargetJob.Scope.CALENDAR, scope_id=calendar.pk, reason=reason)
 
 
-def _retarget_tickets(tickets, reason: str, now: datetime | None) -> int:
-    now = now or timezone.now()
-    count = 0
-    for pk in list(tickets.values_list("pk", flat=True)):
-        with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
-            )
-            if ticket is None:
-                continue  # closed meanwhile: it keeps what applied
-            clocks = list(ticket.sla_clocks.select_for_update().select_related("calendar"))
-            changed = ticket_clocks_retarget(
-                ticket=ticket, clocks=clocks, actor=None, reason=reason, now=now
-            )
-            for clock in changed:
-                clock.save()
-            ticket_sla_due_write(ticket, clocks)
-            count += bool(changed)
-    return count
+def retarget_queue(*, scope: str, scope_id: int, reason: str) -> RetargetJob:
+    """Record a re-target job; its task starts once the caller's transaction commits.
+
+    The caller's transaction (an admin save) then holds no ticket's lock, and the task sees the
+    committed tier, assignment or calendar.
+    """
+    job = RetargetJob.objects.create(
+        scope=scope, scope_id=scope_id, reason=reason, language=translation.get_language() or ""
+    )
+    transaction.on_commit(lambda: tasks.sla_retarget.delay(job_id=job.pk))
+    return job
+
+
+def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
+    """Re-target the job's open tickets, RETARGET_BATCH tickets per short transaction, recording
+    progress after each batch. Returns the finished job; a failure is recorded and re-raised."""
+    job = RetargetJob.objects.get(pk=job_id)
+    ids = list(_retarget_scope(job).order_by("pk").values_list("pk", flat=True))
+    RetargetJob.objects.filter(pk=job.pk).update(
+        status=RetargetJob.Status.RUNNING, total=len(ids), done=0, retargeted=0
+    )
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            for first in range(0, len(ids), RETARGET_BATCH):
+                batch = ids[first : first + RETARGET_BATCH]
+                with transaction.atomic():
+                    changed = sum(_ticket_retarget(pk, job.reason, now) for pk in batch)
+                    RetargetJob.objects.filter(pk=job.pk).update(
+                        done=F("done") + len(batch), retargeted=F("retargeted") + changed
+                    )
+    except Exception as exc:
+        RetargetJob.objects.filter(pk=job.pk).update(
+            status=RetargetJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    RetargetJob.objects.filter(pk=job.pk).update(
+        status=RetargetJob.Status.DONE, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _retarget_scope(job: RetargetJob):
+    tickets = Ticket.objects.open()
+    if job.scope == RetargetJob.Scope.CLIENT:
+        return tickets.filter(client_id=job.scope_id)
+    running = SlaClock.objects.filter(stopped_at__isnull=True)
+    if job.scope == RetargetJob.Scope.TIER:
+        running = running.filter(tier_id=job.scope_id)
+    else:
+        running = running.filter(calendar_id=job.scope_id)
+    return tickets.filter(pk__in=running.values_list("ticket_id"))
+
+
+def _ticket_retarget(pk: int, reason: str, now: datetime) -> bool:
+    """Re-target one ticket under its row lock; False if it closed meanwhile or nothing moved."""
+    ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
+    if ticket is None:
+        return False  # closed meanwhile: it keeps what applied
+    clocks = list(ticket.sla_clocks.select_for_update().select_related("calendar"))
+    changed = ticket_clocks_retarget(
+        ticket=ticket, clocks=clocks, actor=None, reason=reason, now=now
+    )
+    for clock in changed:
+        clock.save()
+    ticket_sla_due_write(ticket, clocks)
+    return bool(changed)
 
 
 @transaction.atomic
@@ -212,7 +262,7 @@ def calendar_days_load(*, calendar: BusinessCalendar, year: int) -> int:
         written += 1
     if written:
         calendar.save(update_fields=["updated_at"])  # every process rebuilds its spec
-        calendar_retarget_open_tickets(calendar=calendar)
+        calendar_retarget_queue(calendar=calendar)
     return written
 
 
