@@ -12,6 +12,7 @@ from tests import factories as f
 from tests.factories import make_ticket
 from tickets import services as ts
 from tickets.models import Ticket, TicketEvent
+from tickets.signals import ticket_changed
 
 from .conftest import FOR_PRIORITY, clocks_of, cst, make_tier
 
@@ -124,13 +125,17 @@ def test_raise_priority_retargets_and_fires_once(user_a1):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     # P3 resolution 1440, warning at 75% = 1080 minutes: Wednesday 11:00.
     rule(Action.RAISE_PRIORITY, trigger=Trigger.WARNING, kind="resolution")
+    version = Ticket.objects.get(pk=ticket.pk).version
     sla_sweep(now=cst(3, 4, 11, 1))
     ticket.refresh_from_db()
     assert ticket.priority == 2
     resolution = clocks_of(ticket)["resolution"]
     assert (resolution.target_minutes, resolution.due_at) == (480, cst(3, 2, 18))
-    assert resolution.history[-1]["reason"].startswith("P3 → P2, raised by escalation rule")
-    assert ticket.events.get(kind=TicketEvent.Kind.PRIORITY).body.startswith("raised by escalation")
+    assert resolution.history[-1]["reason"] == "priority P3 → P2"
+    raised = ticket.events.get(kind=TicketEvent.Kind.PRIORITY)
+    assert (raised.actor, raised.old_value, raised.new_value) == (None, "P3", "P2")
+    assert raised.body.startswith("by escalation rule")
+    assert ticket.version == version + 1  # through tickets.services, which bumps it
     sla_sweep(
         now=cst(3, 4, 11, 2)
     )  # the re-targeted clock is now overdue: flagged, not raised again
@@ -230,3 +235,26 @@ def test_breach_is_flagged_once_when_percent_rules_bring_the_clock_back(p1_assig
         ("late@provider.cn", cst(3, 2, 9, 45)),
     ]
     assert clocks_of(p1_assigned)["response"].next_check_at is None
+
+
+def test_escalation_changes_go_through_ticket_services_and_their_signal(user_a1, client_a):
+    """Listeners of ticket changes (the SLA engine, and any other) hear rule-made changes too."""
+    ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[2])
+    night = f.make_team(clients=[client_a], name="Night shift")
+    rule(Action.REASSIGN_TEAM, team=night)
+    rule(Action.RAISE_PRIORITY, kind="resolution", trigger=Trigger.WARNING)
+    heard = []
+
+    def listener(sender, *, ticket, actor, change, now, **kwargs):
+        heard.append((ticket.pk, actor, change))
+
+    ticket_changed.connect(listener, dispatch_uid="test-listener")
+    try:
+        sla_sweep(now=cst(3, 2, 16, 1))  # response breached at 10:00, resolution warned at 16:00
+    finally:
+        ticket_changed.disconnect(dispatch_uid="test-listener")
+    assert sorted(heard, key=str) == sorted(
+        [(ticket.pk, None, "assigned"), (ticket.pk, None, "priority")], key=str
+    )
+    ticket.refresh_from_db()
+    assert (ticket.team, ticket.priority) == (night, 1)
