@@ -148,6 +148,8 @@ def test_saving_a_tier_queues_the_retarget_which_runs_after_commit(
     assert url(RetargetJob, "change", job.pk) in page
     listing = admin_web.get(url(RetargetJob, "changelist")).content.decode()
     assert "1 / 1" in listing and "Done" in listing
+    detail = admin_web.get(url(RetargetJob, "change", job.pk))
+    assert detail.status_code == 200 and 'name="reason"' not in detail.content.decode()
 
 
 def test_adding_an_assignment_in_the_admin_retargets_the_clients_open_tickets(
