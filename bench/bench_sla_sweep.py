@@ -88,6 +88,7 @@ def seed() -> tuple[Client, list[int]]:
                     warning_percent=75,
                     started_at=NOW - timedelta(hours=1),
                     due_at=far,
+                    breach_at=far,
                     warn_at=far - timedelta(days=5),
                     next_check_at=far - timedelta(days=5),
                 )
@@ -109,6 +110,7 @@ def make_due(clock_ids: list[int]) -> None:
         warn_at=NOW - timedelta(minutes=30),
         warned_at=NOW - timedelta(minutes=30),
         due_at=NOW - timedelta(minutes=1),
+        breach_at=NOW - timedelta(minutes=1),
         next_check_at=NOW - timedelta(minutes=1),
         breached_at=None,
     )

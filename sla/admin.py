@@ -1,9 +1,11 @@
 """Admin for calendars, tiers, assignments, escalation rules and (read-only) clocks."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,17 +17,14 @@ from .models import (
     CalendarDay,
     EscalationRule,
     HeldNotification,
+    RetargetJob,
     RuleFiring,
     ServiceTier,
     SlaClock,
     TierAssignment,
     TierTarget,
 )
-from .services import (
-    calendar_retarget_open_tickets,
-    client_retarget_open_tickets,
-    tier_retarget_open_tickets,
-)
+from .services import calendar_retarget_queue, client_retarget_queue, tier_retarget_queue
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -50,23 +49,38 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _calendar_changed(obj.calendar)
+        _calendar_changed(request, obj.calendar)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _calendar_changed(obj.calendar)
+        _calendar_changed(request, obj.calendar)
 
     def delete_queryset(self, request, queryset):
         calendars = {day.calendar for day in queryset.select_related("calendar")}
         super().delete_queryset(request, queryset)
         for calendar in calendars:
-            _calendar_changed(calendar)
+            _calendar_changed(request, calendar)
 
 
-def _calendar_changed(calendar: BusinessCalendar) -> None:
+def _calendar_changed(request, calendar: BusinessCalendar) -> None:
     # Bump updated_at so every process rebuilds its spec, then move the open tickets' dues.
     calendar.save(update_fields=["updated_at"])
-    calendar_retarget_open_tickets(calendar=calendar)
+    _queued(request, calendar_retarget_queue(calendar=calendar))
+
+
+def _queued(request, job: RetargetJob) -> None:
+    """Tell the admin the open tickets are re-targeted in the background, with a link to follow."""
+    link = reverse("admin:sla_retargetjob_change", args=[job.pk])
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Open tickets are being re-targeted in the background (%(reason)s).")
+            % {"reason": job.reason},
+            link,
+            _("Follow its progress"),
+        ),
+    )
 
 
 @admin.register(BusinessCalendar)
@@ -79,7 +93,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:  # days are saved after the calendar row
-            _calendar_changed(form.instance)
+            _calendar_changed(request, form.instance)
 
 
 class TierTargetFormSet(BaseInlineFormSet):
@@ -122,7 +136,7 @@ class ServiceTierAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            tier_retarget_open_tickets(tier=form.instance)
+            _queued(request, tier_retarget_queue(tier=form.instance))
 
 
 @admin.register(TierTarget)
@@ -139,7 +153,7 @@ class TierTargetAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        tier_retarget_open_tickets(tier=obj.tier)
+        _queued(request, tier_retarget_queue(tier=obj.tier))
 
 
 @admin.register(TierAssignment)
@@ -154,18 +168,18 @@ class TierAssignmentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         previous = form.initial.get("client")
         if change and previous and previous != obj.client_id:
-            client_retarget_open_tickets(client=Client.objects.get(pk=previous))
-        client_retarget_open_tickets(client=obj.client)
+            _queued(request, client_retarget_queue(client=Client.objects.get(pk=previous)))
+        _queued(request, client_retarget_queue(client=obj.client))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        client_retarget_open_tickets(client=obj.client)
+        _queued(request, client_retarget_queue(client=obj.client))
 
     def delete_queryset(self, request, queryset):
         clients = {assignment.client for assignment in queryset.select_related("client")}
         super().delete_queryset(request, queryset)
         for client in clients:
-            client_retarget_open_tickets(client=client)
+            _queued(request, client_retarget_queue(client=client))
 
 
 @admin.register(EscalationRule)
@@ -231,3 +245,16 @@ class HeldNotificationAdmin(ReadOnlyAdmin):
     list_filter = (("sent_at", admin.EmptyFieldListFilter), "client")
     search_fields = ("address", "recipient__username", "firing__rule__name")
     list_select_related = ("firing__rule", "firing__clock", "recipient")
+
+
+@admin.register(RetargetJob)
+class RetargetJobAdmin(ReadOnlyAdmin):
+    list_display = ("reason", "status", "progress", "retargeted", "created_at", "finished_at")
+    list_filter = ("status", "scope")
+    search_fields = ("reason",)
+
+    @admin.display(description=gettext_lazy("progress"))
+    def progress(self, job: RetargetJob) -> str:
+        if job.total is None:
+            return "–"
+        return f"{job.done} / {job.total}"

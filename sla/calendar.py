@@ -147,16 +147,41 @@ def business_deadline(
 
     Raises CalendarError when the calendar offers no such time within 20 years.
     """
+    return _walk(spec, start, minutes, pauses, past=False)
+
+
+def breach_instant(
+    spec: CalendarSpec,
+    start: datetime,
+    minutes: float,
+    pauses: Iterable[Pause] = (),
+) -> datetime:
+    """Return the instant after which more than `minutes` have elapsed: a target is breached
+    at any later instant and met at any instant up to and including this one.
+
+    That is the deadline itself when business time runs on right after it, otherwise the start
+    of the next counted stretch (a deadline at 18:00 before a holiday is breached only when
+    work resumes). Raises CalendarError like business_deadline.
+    """
+    return _walk(spec, start, minutes, pauses, past=True)
+
+
+def _walk(
+    spec: CalendarSpec, start: datetime, minutes: float, pauses: Iterable[Pause], *, past: bool
+) -> datetime:
+    """Walk counted time from `start` until `minutes` are used (`past`: and then some)."""
     calendar = _calendar(spec)
     need = _minutes_to_us(minutes)
     origin = _to_us(start, "start")
     paused = _normalise_pauses(pauses)
-    if need == 0:
+    if need == 0 and not past:
         return start.astimezone(calendar.zone)
     if not calendar.has_working_time:
         raise CalendarError(gettext_noop("the calendar has no working time at all"))
     for begin, end in calendar.counted(origin, origin + _SEARCH_US, paused):
-        if need <= end - begin:
+        # Used time grows only inside counted stretches: it first exceeds the target inside one,
+        # so an exactly spent stretch hands over to the start of the next.
+        if need < end - begin or (need == end - begin and not past):
             return _from_us(begin + need, calendar.zone)
         need -= end - begin
     raise CalendarError(

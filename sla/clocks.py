@@ -21,6 +21,7 @@ from .schedule import (
     PAUSE_RESOLVED,
     PAUSE_WAITING,
     elapsed_minutes,
+    is_breached,
     pause_entry,
     reschedule,
 )
@@ -131,11 +132,11 @@ def clock_restart(
 def clock_stop(
     clock: SlaClock, spec: CalendarSpec, *, at: datetime, completes: bool, now: datetime
 ) -> str | None:
-    """Stop at `at`; met iff `completes` and stopped by the due instant.
+    """Stop at `at`; met iff `completes` and at most the target was used (is_breached).
 
     `completes` is false for a cancelled ticket: its clock is neither met nor missed unless it
     was already late. Returns a timeline line when the stop reveals a breach the sweep had not
-    flagged yet; the breach is dated at the due instant, like the sweep would.
+    flagged yet; the breach is dated at the breach instant, like the sweep would.
     """
     if clock.paused_since is not None:
         if at > clock.paused_since:
@@ -145,8 +146,8 @@ def clock_stop(
     reschedule(clock, spec, (), now=now)
     clock.elapsed_minutes = elapsed_minutes(clock, spec, at)
     line = None
-    if at > clock.due_at and clock.breached_at is None:
-        clock.breached_at = clock.due_at
+    if clock.breached_at is None and is_breached(clock, at):
+        clock.breached_at = clock.breach_at
         line = breach_line(clock, spec)
     clock.met = False if clock.breached_at else (True if completes else None)
     return line
@@ -236,6 +237,6 @@ def warning_line(clock: SlaClock, spec: CalendarSpec) -> str:
 def breach_line(clock: SlaClock, spec: CalendarSpec) -> str:
     return _("%(kind)s SLA breached at %(due)s (target %(target)s business minutes).") % {
         "kind": clock.kind_label,
-        "due": local_label(clock.due_at, spec),
+        "due": local_label(clock.breached_at, spec),
         "target": clock.target_minutes,
     }

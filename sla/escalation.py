@@ -11,16 +11,16 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clients.models import User
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 from tickets.models import Priority, Ticket, TicketEvent
-from tickets.services import event_record
+from tickets.services import ticket_system_assign_team, ticket_system_raise_priority
 
-from .clocks import local_label, ticket_clocks_retarget, ticket_sla_due_write
+from .clocks import local_label
 from .models import EscalationRule, HeldNotification, RuleFiring, SlaClock
 from .schedule import next_working_instant
 
@@ -220,56 +220,25 @@ def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
         return _("already with team “%(team)s”") % {"team": team.name}
     if not team.clients.filter(pk=ticket.client_id).exists():
         return _("not reassigned: team “%(team)s” does not serve this client") % {"team": team.name}
-    old = ticket.team.name if ticket.team_id else ""
-    ticket.team, ticket.version = team, ticket.version + 1
-    Ticket.objects.filter(pk=ticket.pk).update(
-        team=team, version=ticket.version, updated_at=timezone.now()
+    changed = ticket_system_assign_team(
+        ticket=ticket, team=team, reason=_rule_reason(firing), now=now
     )
-    event_record(
-        ticket=ticket,
-        actor=None,
-        kind=TicketEvent.Kind.ASSIGNED,
-        field="team",
-        old_value=old,
-        new_value=team.name,
-        body=_("by escalation rule “%(rule)s”") % {"rule": firing.rule.name},
-    )
+    # Later firings of this batch (e.g. notify the team lead) see the new team.
+    ticket.team, ticket.version = team, changed.version
     return _("reassigned to team “%(team)s”") % {"team": team.name}
 
 
 def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
-    """One step up (P3 → P2), then the ticket's clocks are re-targeted for the new priority.
-
-    Done here rather than through ticket_change_priority: that service needs an acting agent.
-    """
+    """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
         return _("already P1")
-    old = ticket.priority
-    ticket.priority, ticket.version = old - 1, ticket.version + 1
-    Ticket.objects.filter(pk=ticket.pk).update(
-        priority=ticket.priority, version=ticket.version, updated_at=timezone.now()
-    )
-    reason = _("raised by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
-    event_record(
-        ticket=ticket,
-        actor=None,
-        kind=TicketEvent.Kind.PRIORITY,
-        field="priority",
-        old_value=f"P{old}",
-        new_value=f"P{ticket.priority}",
-        body=reason,
-    )
-    clocks = list(ticket.sla_clocks.select_for_update().select_related("calendar"))
-    for clock in ticket_clocks_retarget(
-        ticket=ticket,
-        clocks=clocks,
-        actor=None,
-        reason=f"P{old} → P{ticket.priority}, {reason}",
-        now=now,
-    ):
-        clock.save()
-    ticket_sla_due_write(ticket, clocks)
+    changed = ticket_system_raise_priority(ticket=ticket, reason=_rule_reason(firing), now=now)
+    ticket.priority, ticket.version = changed.priority, changed.version
     return _("priority raised to P%(priority)s") % {"priority": ticket.priority}
+
+
+def _rule_reason(firing: RuleFiring) -> str:
+    return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
 _ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime], str]] = {

@@ -342,6 +342,9 @@ class SlaClock(models.Model):
         help_text=_("At the last pause, stop or re-target."),
     )
     due_at = models.DateTimeField(_("due"))
+    # The instant after which more than the target is used: due_at, or the end of the
+    # non-counting gap that starts there. Stopping by it is met; the sweep flags after it.
+    breach_at = models.DateTimeField(_("breached after"))
     warn_at = models.DateTimeField(_("warning due"))
     # Earliest pending trigger (warning, breach, percent rule) of a running clock; NULL otherwise.
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
@@ -542,3 +545,41 @@ class HeldNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient or self.address} after {self.send_after:%Y-%m-%d %H:%M}"
+
+
+class RetargetJob(models.Model):
+    """Re-targeting the open tickets after an admin change, run by a task after the admin's
+    transaction committed, in short transactions; `done` of `total` shows its progress."""
+
+    class Scope(models.TextChoices):
+        TIER = "tier", _("Service tier")
+        CLIENT = "client", _("Client's tier assignments")
+        CALENDAR = "calendar", _("Business calendar")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    scope = models.CharField(_("changed"), max_length=10, choices=Scope)
+    # The tier, client or calendar's id: no foreign key, the job outlives a deleted row.
+    scope_id = models.PositiveBigIntegerField(_("id"))
+    reason = models.CharField(_("reason"), max_length=300)
+    # The admin's language when queued: the timeline lines it writes read like the reason.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("open tickets"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("tickets done"), default=0)
+    retargeted = models.PositiveIntegerField(_("tickets re-targeted"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("SLA re-target job")
+        verbose_name_plural = _("SLA re-target jobs")
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.get_status_display()})"

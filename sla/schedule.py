@@ -6,12 +6,13 @@ elapsed business time and paused time both survive pauses, reopenings and re-tar
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .calendar import (
     PAUSED,
     CalendarError,
     CalendarSpec,
+    breach_instant,
     business_deadline,
     business_minutes_between,
     business_spans,
@@ -47,6 +48,13 @@ def percent_instant(clock: SlaClock, spec: CalendarSpec, percent: float) -> date
     return business_deadline(spec, clock.started_at, minutes, clock.pause_intervals())
 
 
+def is_breached(clock: SlaClock, at: datetime) -> bool:
+    """The one rule: at `at` more than the target is used. Stops and the sweep both ask this
+    (the sweep's conditional UPDATE spells the same comparison in SQL: breach_at < now)."""
+    # In UTC: within one zone, aware datetimes compare wall times and a repeated hour misorders.
+    return at.astimezone(UTC) > clock.breach_at.astimezone(UTC)
+
+
 def elapsed_minutes(clock: SlaClock, spec: CalendarSpec, until: datetime) -> float:
     """Business minutes counted from the start to `until`, pauses (also an open one) excluded."""
     pauses = clock.pause_intervals()
@@ -58,12 +66,15 @@ def elapsed_minutes(clock: SlaClock, spec: CalendarSpec, until: datetime) -> flo
 def reschedule(
     clock: SlaClock, spec: CalendarSpec, pending_percents: Iterable[float], *, now: datetime
 ) -> None:
-    """Recompute due/warning instants and the next check; re-arm a warning pushed into the future.
+    """Recompute due/breach/warning instants and the next check; re-arm a warning pushed later.
 
     A paused clock gets the instants it would have if it resumed at `paused_since`; they are
     recomputed on resume and a paused clock is never swept.
     """
     clock.due_at = percent_instant(clock, spec, 100)
+    clock.breach_at = breach_instant(
+        spec, clock.started_at, clock.target_minutes, clock.pause_intervals()
+    )
     clock.warn_at = percent_instant(clock, spec, clock.warning_percent)
     if clock.is_running and clock.warned_at and not clock.breached_at and clock.warn_at > now:
         clock.warned_at = None  # a longer target earns a fresh warning before the new due
@@ -79,7 +90,7 @@ def next_check(clock: SlaClock, pending_instants: Iterable[datetime]) -> datetim
     if clock.warned_at is None:
         instants.append(clock.warn_at)
     if clock.breached_at is None:
-        instants.append(clock.due_at)
+        instants.append(clock.breach_at)
     return min(instants, default=None)
 
 

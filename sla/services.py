@@ -1,19 +1,18 @@
 """Writes of the SLA engine: follow ticket changes, re-target, load holidays, sweep due clocks."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, DateTimeField, F, Value, When
-from django.db.models.functions import Cast
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client, User
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.querysets import OPEN_STATUSES
 
-from . import escalation
+from . import escalation, tasks
 from .clocks import (
     breach_line,
     clock_pause,
@@ -27,11 +26,19 @@ from .clocks import (
     ticket_sla_due_write,
     warning_line,
 )
-from .models import BusinessCalendar, CalendarDay, EscalationRule, ServiceTier, SlaClock
+from .models import (
+    BusinessCalendar,
+    CalendarDay,
+    EscalationRule,
+    RetargetJob,
+    ServiceTier,
+    SlaClock,
+)
 from .official_days import cn_official_rows
-from .schedule import next_check, percent_instant
+from .schedule import is_breached, next_check, percent_instant
 
 SWEEP_BATCH = 500
+RETARGET_BATCH = 50  # tickets per transaction of a re-target job
 CANDIDATE_BATCHES = 4  # candidates read per batch, so concurrent sweeps find unlocked ones
 Trigger = EscalationRule.Trigger
 
@@ -61,7 +68,24 @@ def clocks_sync(*, ticket: Ticket, actor: User | None, change: str, now: datetim
                 ticket=ticket, clocks=clocks, actor=actor, reason=reason, now=now
             )
         )
+    stopped = [clock for clock in clocks if clock.stopped_at is not None]
     dirty.update(_follow_status(ticket, clocks, now))
+    reopened = [clock for clock in stopped if clock.stopped_at is None]
+    if reopened:
+        # A priority (or tier) change while resolved left the stopped clock alone; the reopened
+        # clock counts against what applies now, re-targeted from its start with every pause.
+        old = reopened[0].priority
+        reason = (
+            _("reopened; priority changed P%(old)s → P%(new)s while resolved")
+            % {"old": old, "new": ticket.priority}
+            if old != ticket.priority
+            else _("reopened")
+        )
+        dirty.update(
+            ticket_clocks_retarget(
+                ticket=ticket, clocks=clocks, actor=actor, reason=reason, now=now
+            )
+        )
     for clock in dirty:
         clock.save()
     ticket_sla_due_write(ticket, clocks)
@@ -131,52 +155,92 @@ def _sla_event(ticket_id: int, client_id: int, body: str, *, internal: bool = Fa
     )
 
 
-def tier_retarget_open_tickets(*, tier: ServiceTier, now: datetime | None = None) -> int:
-    """Re-target open tickets whose running clocks use `tier` (its targets or calendar changed).
-
-    Closed and resolved tickets keep what applied. Returns the number of tickets re-targeted.
-    """
-    ids = SlaClock.objects.filter(tier=tier, stopped_at__isnull=True).values_list("ticket_id")
+def tier_retarget_queue(*, tier: ServiceTier) -> RetargetJob:
+    """Queue the re-target of open tickets whose running clocks use `tier` (its targets or
+    calendar changed). Closed and resolved tickets keep what applied."""
     reason = _("tier “%(tier)s” changed") % {"tier": tier.name}
-    return _retarget_tickets(Ticket.objects.open().filter(pk__in=ids), reason, now)
+    return retarget_queue(scope=RetargetJob.Scope.TIER, scope_id=tier.pk, reason=reason)
 
 
-def client_retarget_open_tickets(*, client: Client, now: datetime | None = None) -> int:
-    """Re-target the client's open tickets after its tier assignments changed."""
+def client_retarget_queue(*, client: Client) -> RetargetJob:
+    """Queue the re-target of the client's open tickets after its tier assignments changed."""
     reason = _("tier assignment of %(client)s changed") % {"client": client.name}
-    return _retarget_tickets(Ticket.objects.open().filter(client=client), reason, now)
+    return retarget_queue(scope=RetargetJob.Scope.CLIENT, scope_id=client.pk, reason=reason)
 
 
-def calendar_retarget_open_tickets(
-    *, calendar: BusinessCalendar, now: datetime | None = None
-) -> int:
-    """Recompute the due instants of open tickets whose running clocks use `calendar`."""
-    ids = SlaClock.objects.filter(calendar=calendar, stopped_at__isnull=True).values_list(
-        "ticket_id"
-    )
+def calendar_retarget_queue(*, calendar: BusinessCalendar) -> RetargetJob:
+    """Queue the recomputation of due instants of open tickets whose running clocks use it."""
     reason = _("calendar “%(calendar)s” changed") % {"calendar": calendar.name}
-    return _retarget_tickets(Ticket.objects.open().filter(pk__in=ids), reason, now)
+    return retarget_queue(scope=RetargetJob.Scope.CALENDAR, scope_id=calendar.pk, reason=reason)
 
 
-def _retarget_tickets(tickets, reason: str, now: datetime | None) -> int:
-    now = now or timezone.now()
-    count = 0
-    for pk in list(tickets.values_list("pk", flat=True)):
-        with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
-            )
-            if ticket is None:
-                continue  # closed meanwhile: it keeps what applied
-            clocks = list(ticket.sla_clocks.select_for_update().select_related("calendar"))
-            changed = ticket_clocks_retarget(
-                ticket=ticket, clocks=clocks, actor=None, reason=reason, now=now
-            )
-            for clock in changed:
-                clock.save()
-            ticket_sla_due_write(ticket, clocks)
-            count += bool(changed)
-    return count
+def retarget_queue(*, scope: str, scope_id: int, reason: str) -> RetargetJob:
+    """Record a re-target job; its task starts once the caller's transaction commits.
+
+    The caller's transaction (an admin save) then holds no ticket's lock, and the task sees the
+    committed tier, assignment or calendar.
+    """
+    job = RetargetJob.objects.create(
+        scope=scope, scope_id=scope_id, reason=reason, language=translation.get_language() or ""
+    )
+    transaction.on_commit(lambda: tasks.sla_retarget.delay(job_id=job.pk))
+    return job
+
+
+def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
+    """Re-target the job's open tickets, RETARGET_BATCH tickets per short transaction, recording
+    progress after each batch. Returns the finished job; a failure is recorded and re-raised."""
+    job = RetargetJob.objects.get(pk=job_id)
+    ids = list(_retarget_scope(job).order_by("pk").values_list("pk", flat=True))
+    RetargetJob.objects.filter(pk=job.pk).update(
+        status=RetargetJob.Status.RUNNING, total=len(ids), done=0, retargeted=0
+    )
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            for first in range(0, len(ids), RETARGET_BATCH):
+                batch = ids[first : first + RETARGET_BATCH]
+                with transaction.atomic():
+                    changed = sum(_ticket_retarget(pk, job.reason, now) for pk in batch)
+                    RetargetJob.objects.filter(pk=job.pk).update(
+                        done=F("done") + len(batch), retargeted=F("retargeted") + changed
+                    )
+    except Exception as exc:
+        RetargetJob.objects.filter(pk=job.pk).update(
+            status=RetargetJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    RetargetJob.objects.filter(pk=job.pk).update(
+        status=RetargetJob.Status.DONE, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _retarget_scope(job: RetargetJob):
+    tickets = Ticket.objects.open()
+    if job.scope == RetargetJob.Scope.CLIENT:
+        return tickets.filter(client_id=job.scope_id)
+    running = SlaClock.objects.filter(stopped_at__isnull=True)
+    if job.scope == RetargetJob.Scope.TIER:
+        running = running.filter(tier_id=job.scope_id)
+    else:
+        running = running.filter(calendar_id=job.scope_id)
+    return tickets.filter(pk__in=running.values_list("ticket_id"))
+
+
+def _ticket_retarget(pk: int, reason: str, now: datetime) -> bool:
+    """Re-target one ticket under its row lock; False if it closed meanwhile or nothing moved."""
+    ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
+    if ticket is None:
+        return False  # closed meanwhile: it keeps what applied
+    clocks = list(ticket.sla_clocks.select_for_update().select_related("calendar"))
+    changed = ticket_clocks_retarget(
+        ticket=ticket, clocks=clocks, actor=None, reason=reason, now=now
+    )
+    for clock in changed:
+        clock.save()
+    ticket_sla_due_write(ticket, clocks)
+    return bool(changed)
 
 
 @transaction.atomic
@@ -198,34 +262,35 @@ def calendar_days_load(*, calendar: BusinessCalendar, year: int) -> int:
         written += 1
     if written:
         calendar.save(update_fields=["updated_at"])  # every process rebuilds its spec
-        calendar_retarget_open_tickets(calendar=calendar)
+        calendar_retarget_queue(calendar=calendar)
     return written
-
-
-class SweepConflictError(RuntimeError):
-    """A clock read under lock changed before the flag UPDATE: roll the batch back, never guess."""
 
 
 def sla_sweep(*, now: datetime) -> int:
     """Flag every warning, breach and percent trigger due by `now`, once, at its true instant.
 
+    A breach is flagged once more than the target is used (strictly after breach_at), the rule a
+    stop applies too, so a sweep at exactly the due instant and a stop there agree: met.
     Safe under concurrent sweeps, retries and catch-up after an outage: tickets are locked first
     (the order ticket services use, so no deadlock) with SKIP LOCKED, then their due clocks, and
-    the flags are written by one conditional UPDATE per batch whose row count must match. A
+    each flag is written by a conditional UPDATE that reports which clocks it set. A
     ticket a ticket service holds right now is left to the next sweep, which still dates its
     flags at their true instants. Paused and stopped clocks have no next_check_at, so they are
     never flagged. Then sends the held notifications that are due. Returns the clocks flagged.
     """
     rules = escalation.active_rules()
-    flagged = 0
+    flagged, swept = 0, set()
     while True:
         with transaction.atomic():
             # The partial index of due clocks names the candidates, so cost follows due clocks
-            # only; SKIP LOCKED with LIMIT then hands concurrent sweeps disjoint batches.
+            # only; SKIP LOCKED with LIMIT then hands concurrent sweeps disjoint batches. A clock
+            # whose breach instant is exactly `now` stays due without being flagged: tickets
+            # already swept are left out so such clocks cannot keep the loop going.
+            due = SlaClock.objects.due_for_check(now)
+            if swept:
+                due = due.exclude(ticket_id__in=swept)
             candidates = set(
-                SlaClock.objects.due_for_check(now).values_list("ticket_id", flat=True)[
-                    : SWEEP_BATCH * CANDIDATE_BATCHES
-                ]
+                due.values_list("ticket_id", flat=True)[: SWEEP_BATCH * CANDIDATE_BATCHES]
             )
             ticket_ids = (
                 list(
@@ -239,24 +304,20 @@ def sla_sweep(*, now: datetime) -> int:
             )
             if ticket_ids:
                 flagged += _sweep_tickets(ticket_ids, rules, now)
+                swept.update(ticket_ids)
         if len(ticket_ids) < SWEEP_BATCH:
             break
     escalation.held_notifications_send(now=now)
     return flagged
 
 
-@dataclass
-class _Flags:
-    """What one clock gets from this sweep."""
-
-    clock: SlaClock
-    percent_pending: bool = False  # next_check_at then comes from a percent rule's instant
-    events: list[TicketEvent] = field(default_factory=list)
-    firings: list[escalation.Firing] = field(default_factory=list)
-
-
 def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: datetime) -> int:
-    """Flag the due clocks of tickets this transaction holds locked."""
+    """Flag the due clocks of tickets this transaction holds locked.
+
+    Only the flags the conditional UPDATEs report as set produce events and firings, so a clock
+    read stale, swept again for a later percent rule, or raced by another sweep is never
+    flagged twice: the database, not this copy of the row, decides.
+    """
     clocks = list(
         SlaClock.objects.select_for_update().filter(
             ticket_id__in=ticket_ids, next_check_at__lte=now
@@ -268,83 +329,69 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
     calendars = BusinessCalendar.objects.in_bulk({clock.calendar_id for clock in clocks})
     for clock in clocks:
         clock.calendar = calendars[clock.calendar_id]
+    # Candidates by instant only; whether a flag is still unset is the UPDATE's to say.
+    warned = flag_set(
+        "warned_at", "warn_at", [c.pk for c in clocks if c.warn_at <= now], now, strict=False
+    )
+    breached = flag_set(
+        "breached_at", "breach_at", [c.pk for c in clocks if is_breached(c, now)], now, strict=True
+    )
     fired = escalation.fired_pairs([clock.pk for clock in clocks]) if rules else set()
-    batch = [_flags(clock, rules_matching(clock, rules), fired, now) for clock in clocks]
-    _flags_write(batch, now)
-    TicketEvent.objects.bulk_create([event for flags in batch for event in flags.events])
-    escalation.escalate(firings=[firing for flags in batch for firing in flags.firings], now=now)
-    return sum(1 for flags in batch if flags.events or flags.firings)
+    events, firings, next_checks, flagged = [], [], [], 0
+    for clock in clocks:
+        spec = clock.calendar.spec()
+        clock_events, clock_firings, pending = [], [], []
+        if clock.pk in warned:
+            clock.warned_at = clock.warn_at
+            clock_events.append(
+                _sla_event(
+                    clock.ticket_id, clock.client_id, warning_line(clock, spec), internal=True
+                )
+            )
+        if clock.pk in breached:
+            clock.breached_at = clock.breach_at
+            clock_events.append(
+                _sla_event(clock.ticket_id, clock.client_id, breach_line(clock, spec))
+            )
+        for rule in rules_matching(clock, rules):
+            if (clock.pk, rule.pk) in fired:
+                continue
+            if rule.trigger == Trigger.PERCENT:
+                instant = percent_instant(clock, spec, rule.percent)
+                if instant <= now:
+                    clock_firings.append(escalation.Firing(rule, clock, instant))
+                else:
+                    pending.append(instant)
+            elif rule.trigger == Trigger.WARNING and clock.pk in warned:
+                clock_firings.append(escalation.Firing(rule, clock, clock.warned_at))
+            elif rule.trigger == Trigger.BREACH and clock.pk in breached:
+                clock_firings.append(escalation.Firing(rule, clock, clock.breached_at))
+        clock.next_check_at = next_check(clock, pending)
+        next_checks.append(clock)
+        events += clock_events
+        firings += clock_firings
+        flagged += bool(clock_events or clock_firings)
+    SlaClock.objects.bulk_update(next_checks, ["next_check_at"])
+    TicketEvent.objects.bulk_create(events)
+    escalation.escalate(firings=firings, now=now)
+    return flagged
 
 
-def _flags(
-    clock: SlaClock, rules: list[EscalationRule], fired: set[tuple[int, int]], now: datetime
-) -> _Flags:
-    """Decide, on a clock read under lock, what is due by `now`; sets the flags in memory."""
-    spec = clock.calendar.spec()
-    result = _Flags(clock)
-    reached, pending = [], []
-    for rule in rules:
-        if rule.trigger == Trigger.PERCENT and (clock.pk, rule.pk) not in fired:
-            instant = percent_instant(clock, spec, rule.percent)
-            (reached if instant <= now else pending).append((rule, instant))
-    warned = clock.warned_at is None and clock.warn_at <= now
-    breached = clock.breached_at is None and clock.due_at <= now
-    if warned:
-        clock.warned_at = clock.warn_at
-        result.events.append(
-            _sla_event(clock.ticket_id, clock.client_id, warning_line(clock, spec), internal=True)
-        )
-    if breached:
-        clock.breached_at = clock.due_at
-        result.events.append(_sla_event(clock.ticket_id, clock.client_id, breach_line(clock, spec)))
-    clock.next_check_at = next_check(clock, [instant for _rule, instant in pending])
-    result.percent_pending = bool(pending)
-    result.firings = [escalation.Firing(rule, clock, instant) for rule, instant in reached]
-    for rule in rules:
-        if (clock.pk, rule.pk) in fired:
-            continue
-        if rule.trigger == Trigger.WARNING and warned:
-            result.firings.append(escalation.Firing(rule, clock, clock.warned_at))
-        elif rule.trigger == Trigger.BREACH and breached:
-            result.firings.append(escalation.Firing(rule, clock, clock.breached_at))
-    return result
-
-
-def _flags_write(batch: list[_Flags], now: datetime) -> None:
-    """One conditional UPDATE for the batch: each flag only where still unset, dated at the
-    clock's own warn/due instant, and only on clocks still pending (next_check_at <= now).
-
-    Every row must match: a clock another sweep already handled would no longer qualify, and
-    then the whole batch rolls back rather than flag anything twice.
-    """
-    clocks = [flags.clock for flags in batch]
-    # SET expressions read the row as it was: the next check is the first of warn/due still
-    # ahead; clocks waiting on a percent rule get theirs spelled out.
-    next_checks = Case(
-        *[
-            When(pk=f.clock.pk, then=Value(f.clock.next_check_at))
-            for f in batch
-            if f.percent_pending
-        ],
-        When(warned_at__isnull=True, warn_at__gt=now, then=F("warn_at")),
-        When(breached_at__isnull=True, due_at__gt=now, then=F("due_at")),
-        default=None,
-        output_field=DateTimeField(),
+def flag_set(flag: str, instant: str, ids: list[int], now: datetime, *, strict: bool) -> set[int]:
+    """Set `flag` to the clock's own `instant` where still unset and reached by `now` (strictly
+    past it when `strict`); returns the ids of the clocks whose flag this statement set."""
+    if not ids:
+        return set()
+    quote = connection.ops.quote_name
+    table, pk, flag, instant = (
+        quote(name) for name in (SlaClock._meta.db_table, "id", flag, instant)
     )
-    if connection.features.requires_casted_case_in_updates:  # PostgreSQL, as bulk_update does
-        next_checks = Cast(next_checks, output_field=DateTimeField())
-    updated = SlaClock.objects.filter(pk__in=[c.pk for c in clocks], next_check_at__lte=now).update(
-        warned_at=Case(
-            When(warned_at__isnull=True, warn_at__lte=now, then=F("warn_at")),
-            default=F("warned_at"),
-        ),
-        breached_at=Case(
-            When(breached_at__isnull=True, due_at__lte=now, then=F("due_at")),
-            default=F("breached_at"),
-        ),
-        next_check_at=next_checks,
-    )
-    if updated != len(clocks):
-        raise SweepConflictError(
-            f"{len(clocks) - updated} of {len(clocks)} clocks changed under lock"
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names come from the model, values are bound; Django's update() cannot say RETURNING.
+            f"UPDATE {table} SET {flag} = {instant} WHERE {pk} IN ({placeholders}) "
+            f"AND {flag} IS NULL AND {instant} {'<' if strict else '<='} %s RETURNING {pk}",
+            [*ids, connection.ops.adapt_datetimefield_value(now)],
         )
+        return {row[0] for row in cursor.fetchall()}

@@ -9,3 +9,11 @@ def sla_sweep() -> int:
     from .services import sla_sweep as sweep
 
     return sweep(now=timezone.now())
+
+
+@shared_task(name="sla.tasks.sla_retarget")
+def sla_retarget(job_id: int) -> int:
+    """Run a re-target job queued by an admin change; returns the tickets re-targeted."""
+    from .services import retarget_run
+
+    return retarget_run(job_id=job_id, now=timezone.now()).retargeted

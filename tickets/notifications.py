@@ -45,8 +45,3 @@ def ticket_replied(ticket, event) -> None:
 
 def ticket_resolved(ticket) -> None:
     _send(ticket.requester, ticket, "resolved", rate_link=_link(ticket.requester, ticket) + "#rate")
-
-
-def person_notify(person, ticket, template: str, **context) -> None:
-    """For other apps (SLA escalations) that mail about a ticket."""
-    _send(person, ticket, template, **context)

@@ -595,3 +595,45 @@ def tickets_bulk(
         except (ApplicationError, PermissionDenied) as exc:
             errors.append(f"{ticket.reference}: {getattr(exc, 'message', exc)}")
     return done, errors
+
+
+# System changes: made by rules (SLA escalation), not by a person. No actor, so no permission
+# check; the rule is named in the event body. The caller may already hold the row lock.
+
+
+@transaction.atomic
+def ticket_system_raise_priority(*, ticket: Ticket, reason: str, now) -> Ticket:
+    """One priority step up (P3 → P2); a P1 ticket is left as it is. Clocks follow."""
+    ticket = ticket_lock(ticket=ticket)
+    if ticket.priority <= Priority.P1:
+        return ticket
+    old = ticket.priority
+    ticket.priority = old - 1
+    _save(ticket, ["priority"])
+    change_record(
+        ticket,
+        None,
+        TicketEvent.Kind.PRIORITY,
+        "priority",
+        f"P{old}",
+        f"P{ticket.priority}",
+        reason,
+    )
+    _changed(ticket, None, "priority", now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_system_assign_team(*, ticket: Ticket, team: Team, reason: str, now) -> Ticket:
+    """Hand an open ticket to `team`, which must serve its client; the assignee stays."""
+    ticket = ticket_lock(ticket=ticket)
+    if team.pk == ticket.team_id:
+        return ticket
+    if not team.clients.filter(pk=ticket.client_id).exists():
+        raise ApplicationError(_("Team %(team)s does not serve this client.") % {"team": team.name})
+    old = ticket.team.name if ticket.team_id else ""
+    ticket.team = team
+    _save(ticket, ["team"])
+    change_record(ticket, None, TicketEvent.Kind.ASSIGNED, "team", old, team.name, reason)
+    _changed(ticket, None, "assigned", now)
+    return ticket

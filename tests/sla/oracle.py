@@ -29,6 +29,24 @@ def deadline(
     return None
 
 
+def breach_instant(
+    spec: CalendarSpec,
+    start: datetime,
+    minutes: int,
+    pauses: Sequence[Pause] = (),
+    horizon: timedelta = timedelta(days=20),
+) -> datetime | None:
+    """The UTC start of the first business minute beyond `minutes` (the first instant after
+    which more than `minutes` are used), or None if beyond `horizon`."""
+    counted = 0
+    for instant in _minutes(start, start + horizon):
+        if reason(spec, instant, pauses) == "working":
+            if counted == minutes:
+                return instant
+            counted += 1
+    return None
+
+
 def minutes_between(
     spec: CalendarSpec, start: datetime, end: datetime, pauses: Sequence[Pause] = ()
 ) -> int:

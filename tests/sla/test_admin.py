@@ -8,6 +8,7 @@ from sla.models import (
     CalendarDay,
     EscalationRule,
     HeldNotification,
+    RetargetJob,
     RuleFiring,
     ServiceTier,
     SlaClock,
@@ -31,6 +32,7 @@ MODELS = [
     EscalationRule,
     RuleFiring,
     HeldNotification,
+    RetargetJob,
 ]
 
 
@@ -122,25 +124,49 @@ def test_tier_missing_a_priority_is_refused_in_the_admin(admin_web):
     assert tier.targets.count() == 4
 
 
-def test_saving_a_tier_in_the_admin_retargets_its_open_tickets(admin_web, user_a1):
+def test_saving_a_tier_queues_the_retarget_which_runs_after_commit(
+    admin_web, user_a1, django_capture_on_commit_callbacks
+):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     tier = ServiceTier.objects.get(is_default=True)
     targets = {1: (30, 240), 2: (60, 480), 3: (120, 1440), 4: (480, 2880)}
-    response = admin_web.post(url(ServiceTier, "change", tier.pk), tier_form(tier, targets))
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_web.post(url(ServiceTier, "change", tier.pk), tier_form(tier, targets))
+        assert response.status_code == 302
+        # The request is over and nothing was re-targeted inside it: the job waits for commit.
+        assert clocks_of(ticket)["response"].target_minutes == 240
+        job = RetargetJob.objects.get()
+        assert (job.status, job.total, job.done) == (RetargetJob.Status.QUEUED, None, 0)
+    for callback in callbacks:
+        callback()  # the commit: the (eager) task runs
     assert clocks_of(ticket)["response"].target_minutes == 120
     assert ticket.events.filter(kind=TicketEvent.Kind.SLA, body__contains="240 → 120").exists()
+    job.refresh_from_db()
+    assert (job.status, job.total, job.done, job.retargeted) == ("done", 1, 1, 1)
+    page = admin_web.get(response.url).content.decode()
+    assert "re-targeted in the background" in page
+    assert url(RetargetJob, "change", job.pk) in page
+    listing = admin_web.get(url(RetargetJob, "changelist")).content.decode()
+    assert "1 / 1" in listing and "Done" in listing
+    detail = admin_web.get(url(RetargetJob, "change", job.pk))
+    assert detail.status_code == 200 and 'name="reason"' not in detail.content.decode()
 
 
 def test_adding_an_assignment_in_the_admin_retargets_the_clients_open_tickets(
-    admin_web, client_a, user_a1
+    admin_web, client_a, user_a1, django_capture_on_commit_callbacks
 ):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     gold = make_tier("Gold")
-    response = admin_web.post(url(TierAssignment, "add"), {"client": client_a.pk, "tier": gold.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_web.post(
+            url(TierAssignment, "add"), {"client": client_a.pk, "tier": gold.pk}
+        )
     assert response.status_code == 302
     assert clocks_of(ticket)["response"].tier_name == "Gold"
-    admin_web.post(url(TierAssignment, "delete", TierAssignment.objects.get().pk), {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_web.post(
+            url(TierAssignment, "delete", TierAssignment.objects.get().pk), {"post": "yes"}
+        )
     assert clocks_of(ticket)["response"].tier_name == "Standard / 标准"
 
 
@@ -151,11 +177,14 @@ def test_engine_rows_are_read_only_in_the_admin(admin_web, ticket_a1):
     assert admin_web.get(url(SlaClock, "add")).status_code == 403
 
 
-def test_adding_a_holiday_in_the_admin_moves_open_tickets_due_instants(admin_web, user_a1):
+def test_adding_a_holiday_in_the_admin_moves_open_tickets_due_instants(
+    admin_web, user_a1, django_capture_on_commit_callbacks
+):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     assert clocks_of(ticket)["response"].due_at == cst(3, 2, 14)
     calendar = BusinessCalendar.objects.get(code="cn-std")
     data = {"calendar": calendar.pk, "date": "2026-03-02", "kind": "holiday", "name": "Storm"}
-    assert admin_web.post(url(CalendarDay, "add"), data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_web.post(url(CalendarDay, "add"), data).status_code == 302
     assert clocks_of(ticket)["response"].due_at == cst(3, 3, 14)
     assert ticket.events.filter(kind=TicketEvent.Kind.SLA, body__contains="calendar").exists()

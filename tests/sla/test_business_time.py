@@ -12,6 +12,7 @@ from sla.calendar import (
     CalendarSpec,
     DayHours,
     Span,
+    breach_instant,
     business_deadline,
     business_minutes_between,
     business_spans,
@@ -20,6 +21,8 @@ from sla.calendar import (
     validate_spec,
 )
 from sla.holidays_cn import china_official_days, cn_spec, covered_years
+from sla.models import SlaClock
+from sla.schedule import is_breached
 
 from . import oracle
 
@@ -125,6 +128,41 @@ def test_deadline_matches_oracle(case, minutes):
     else:
         assert got.astimezone(UTC) == expected
         assert got.tzinfo == ZoneInfo(spec.tz)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    case=cases(),
+    minutes=st.integers(0, 3000),
+    stretch=st.none() | st.integers(0, 20),
+    stop=st.integers(0, 6 * 1440),
+)
+def test_breach_instant_and_met_or_breached_match_the_minute_count(case, minutes, stretch, stop):
+    """Breached iff more minutes than the target were used, whenever the clock stops.
+
+    With `stretch`, the target ends exactly where a counted stretch ends: the case where the
+    breach instant is the end of the gap rather than the deadline.
+    """
+    spec, start, pauses = case
+    if stretch is not None:
+        ledger = oracle.spans(spec, start, start + timedelta(days=4), pauses)
+        ends = [end for _go, end, why in ledger if why == "working"]
+        assume(ends)
+        minutes = oracle.minutes_between(spec, start, ends[stretch % len(ends)], pauses)
+    expected = oracle.breach_instant(spec, start, minutes, pauses, HORIZON)
+    try:
+        got = breach_instant(spec, start, minutes, pauses)
+    except CalendarError:
+        got = None
+    if expected is None:
+        assert got is None or got > start + HORIZON
+        return
+    assert got.astimezone(UTC) == expected
+    deadline = deadline_or_none(spec, start, minutes, pauses)
+    assert deadline is not None and deadline.astimezone(UTC) <= expected
+    at = start + timedelta(minutes=stop)
+    used = oracle.minutes_between(spec, start, at, pauses)
+    assert is_breached(SlaClock(breach_at=got), at) == (used > minutes)
 
 
 @settings(max_examples=120, deadline=None)

@@ -12,6 +12,7 @@ from tests import factories as f
 from tests.factories import make_ticket
 from tickets import services as ts
 from tickets.models import Ticket, TicketEvent
+from tickets.signals import ticket_changed
 
 from .conftest import FOR_PRIORITY, clocks_of, cst, make_tier
 
@@ -124,19 +125,24 @@ def test_raise_priority_retargets_and_fires_once(user_a1):
     ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[3])
     # P3 resolution 1440, warning at 75% = 1080 minutes: Wednesday 11:00.
     rule(Action.RAISE_PRIORITY, trigger=Trigger.WARNING, kind="resolution")
+    version = Ticket.objects.get(pk=ticket.pk).version
     sla_sweep(now=cst(3, 4, 11, 1))
     ticket.refresh_from_db()
     assert ticket.priority == 2
     resolution = clocks_of(ticket)["resolution"]
     assert (resolution.target_minutes, resolution.due_at) == (480, cst(3, 2, 18))
-    assert resolution.history[-1]["reason"].startswith("P3 → P2, raised by escalation rule")
-    assert ticket.events.get(kind=TicketEvent.Kind.PRIORITY).body.startswith("raised by escalation")
+    assert resolution.history[-1]["reason"] == "priority P3 → P2"
+    raised = ticket.events.get(kind=TicketEvent.Kind.PRIORITY)
+    assert (raised.actor, raised.old_value, raised.new_value) == (None, "P3", "P2")
+    assert raised.body.startswith("by escalation rule")
+    assert ticket.version == version + 1  # through tickets.services, which bumps it
     sla_sweep(
         now=cst(3, 4, 11, 2)
     )  # the re-targeted clock is now overdue: flagged, not raised again
     ticket.refresh_from_db()
     assert ticket.priority == 2
-    assert clocks_of(ticket)["resolution"].breached_at == cst(3, 2, 18)
+    # Due at Monday 18:00, but no business time passed until Tuesday 09:00.
+    assert clocks_of(ticket)["resolution"].breached_at == cst(3, 3, 9)
 
 
 def test_percent_trigger_fires_at_its_own_instant_once(p1_assigned):
@@ -209,3 +215,46 @@ def test_rule_validation_messages(fields, field, message):
     with pytest.raises(ValidationError) as caught:
         EscalationRule(**values).full_clean()
     assert message in caught.value.message_dict[field][0]
+
+
+def test_breach_is_flagged_once_when_percent_rules_bring_the_clock_back(p1_assigned):
+    """Percent rules keep a breached clock in the sweep (150% fires after the breach): each
+    sweep must leave the breach alone, so one public breach event and one breach firing."""
+    rule(Action.NOTIFY_ADDRESS, trigger=Trigger.PERCENT, percent=50, address="half@provider.cn")
+    rule(Action.NOTIFY_ADDRESS, trigger=Trigger.PERCENT, percent=150, address="late@provider.cn")
+    rule(Action.NOTIFY_ADDRESS, address="breach@provider.cn")
+    for minute in (20, 31, 40, 46, 50):  # 50% at 09:15, breach after 09:30, 150% at 09:45
+        sla_sweep(now=cst(3, 2, 9, minute))
+    breaches = p1_assigned.events.filter(kind=TicketEvent.Kind.SLA, is_internal=False)
+    assert list(breaches.values_list("body", flat=True)) == [
+        "Response SLA breached at 2026-03-02 09:30 CST (target 30 business minutes)."
+    ]
+    assert sorted(RuleFiring.objects.values_list("rule__address", "trigger_at")) == [
+        ("breach@provider.cn", cst(3, 2, 9, 30)),
+        ("half@provider.cn", cst(3, 2, 9, 15)),
+        ("late@provider.cn", cst(3, 2, 9, 45)),
+    ]
+    assert clocks_of(p1_assigned)["response"].next_check_at is None
+
+
+def test_escalation_changes_go_through_ticket_services_and_their_signal(user_a1, client_a):
+    """Listeners of ticket changes (the SLA engine, and any other) hear rule-made changes too."""
+    ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[2])
+    night = f.make_team(clients=[client_a], name="Night shift")
+    rule(Action.REASSIGN_TEAM, team=night)
+    rule(Action.RAISE_PRIORITY, kind="resolution", trigger=Trigger.WARNING)
+    heard = []
+
+    def listener(sender, *, ticket, actor, change, now, **kwargs):
+        heard.append((ticket.pk, actor, change))
+
+    ticket_changed.connect(listener, dispatch_uid="test-listener")
+    try:
+        sla_sweep(now=cst(3, 2, 16, 1))  # response breached at 10:00, resolution warned at 16:00
+    finally:
+        ticket_changed.disconnect(dispatch_uid="test-listener")
+    assert sorted(heard, key=str) == sorted(
+        [(ticket.pk, None, "assigned"), (ticket.pk, None, "priority")], key=str
+    )
+    ticket.refresh_from_db()
+    assert (ticket.team, ticket.priority) == (night, 1)

@@ -2,8 +2,9 @@
 
 import pytest
 
-from sla.models import TierTarget
-from sla.services import client_retarget_open_tickets, tier_retarget_open_tickets
+from sla import services
+from sla.models import RetargetJob, TierTarget
+from sla.services import client_retarget_queue, retarget_run, tier_retarget_queue
 from tests.factories import make_ticket
 from tickets import services as ts
 from tickets.models import Status, Ticket, TicketEvent
@@ -68,7 +69,8 @@ def test_tier_change_retargets_open_tickets_and_closed_keep_theirs(client_a, use
     assert clocks_of(open_ticket)["resolution"].due_at == cst(3, 2, 15)  # 300 minutes
 
     TierTarget.objects.filter(tier=gold, priority=3).update(resolution_minutes=120)
-    assert tier_retarget_open_tickets(tier=gold, now=cst(3, 2, 10)) == 1
+    job = retarget_run(job_id=tier_retarget_queue(tier=gold).pk, now=cst(3, 2, 10))
+    assert (job.status, job.total, job.done, job.retargeted) == (RetargetJob.Status.DONE, 1, 1, 1)
 
     assert clocks_of(open_ticket)["resolution"].due_at == cst(3, 2, 11)
     assert clocks_of(open_ticket)["response"].due_at == cst(3, 2, 9, 30)  # unchanged: no event line
@@ -83,7 +85,46 @@ def test_new_assignment_moves_open_tickets_to_the_new_tier(client_a, user_a1):
     assert clocks_of(ticket)["resolution"].tier_name == "Standard / 标准"
     fast = make_tier("Fast", targets={p: (15, 60) for p in (1, 2, 3, 4)})
     assign(fast, client=client_a)
-    assert client_retarget_open_tickets(client=client_a, now=cst(3, 2, 9, 30)) == 1
+    job = retarget_run(job_id=client_retarget_queue(client=client_a).pk, now=cst(3, 2, 9, 30))
+    assert job.retargeted == 1
     resolution = clocks_of(ticket)["resolution"]
     assert (resolution.tier_name, resolution.due_at) == ("Fast", cst(3, 2, 10))
     assert resolution.history[0]["old"] == 2880
+
+
+def test_a_job_runs_in_batches_recording_progress_and_records_a_failure(
+    client_a, user_a1, monkeypatch
+):
+    tickets = [
+        make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[4]) for _ in range(5)
+    ]
+    fast = make_tier("Fast", targets={p: (15, 60) for p in (1, 2, 3, 4)})
+    assign(fast, client=client_a)
+    job = client_retarget_queue(client=client_a)
+    monkeypatch.setattr(services, "RETARGET_BATCH", 2)
+    seen = []
+    real = services._ticket_retarget
+
+    def spy(pk, reason, now):
+        seen.append(RetargetJob.objects.values_list("done", "total").get(pk=job.pk))
+        return real(pk, reason, now)
+
+    monkeypatch.setattr(services, "_ticket_retarget", spy)
+    job = retarget_run(job_id=job.pk, now=cst(3, 2, 9, 30))
+    assert seen == [(0, 5), (0, 5), (2, 5), (2, 5), (4, 5)]  # progress committed per batch
+    assert (job.status, job.done, job.retargeted) == (RetargetJob.Status.DONE, 5, 5)
+    assert all(clocks_of(t)["resolution"].tier_name == "Fast" for t in tickets)
+
+    def broken(pk, reason, now):
+        raise RuntimeError("calendar vanished")
+
+    monkeypatch.setattr(services, "_ticket_retarget", broken)
+    failed = client_retarget_queue(client=client_a)
+    with pytest.raises(RuntimeError):
+        retarget_run(job_id=failed.pk, now=cst(3, 2, 9, 40))
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.done) == (
+        RetargetJob.Status.FAILED,
+        "calendar vanished",
+        0,
+    )

@@ -89,6 +89,59 @@ def test_two_concurrent_sweeps_flag_each_clock_exactly_once(monkeypatch):
     assert RuleFiring.objects.count() == OutboundEmail.objects.count() == 80
 
 
+def racing_sweeps(now) -> list[int]:
+    """Two sweeps started together at `now`; returns what each flagged."""
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def sweep():
+        try:
+            barrier.wait()
+            results.append(services.sla_sweep(now=now))
+        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    return results
+
+
+def test_racing_sweeps_with_percent_rules_flag_each_breach_once(monkeypatch):
+    """Percent rules bring breached clocks back to the sweep (150% comes after the breach)."""
+    require_postgres()
+    client = f.make_client(code="PCT")
+    f.make_agreement(client=client)
+    user = f.make_user(client=client, site=f.make_site(client=client))
+    tiny_tier_for(client, minutes=60)
+    for kind in ("response", "resolution"):
+        for trigger, percent in (("breach", None), ("percent", 50), ("percent", 150)):
+            EscalationRule.objects.create(
+                name=f"{kind} {trigger} {percent}",
+                clock_kind=kind,
+                trigger=trigger,
+                percent=percent,
+                action="notify_address",
+                address="duty@provider.cn",
+            )
+    now = timezone.now()
+    # 60-minute target opened 80 minutes ago: 50% and the breach passed, 150% in 10 minutes.
+    tickets = [f.make_ticket(requester=user, now=now - timedelta(minutes=80)) for _ in range(30)]
+    monkeypatch.setattr(services, "SWEEP_BATCH", 3)
+    first = racing_sweeps(now)
+    second = racing_sweeps(now + timedelta(minutes=15))
+    assert sum(first) == sum(second) == 60
+    clocks = SlaClock.objects.filter(ticket__in=tickets)
+    assert all(c.breached_at == c.breach_at == c.due_at for c in clocks)
+    breaches = TicketEvent.objects.filter(kind="sla", is_internal=False, ticket__in=tickets)
+    assert breaches.count() == 60
+    assert RuleFiring.objects.count() == 180
+
+
 def test_beat_and_a_worker_flag_a_breach_without_anyone_calling_the_sweep(tmp_path):
     require_postgres()
     require_redis()
