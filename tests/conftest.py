@@ -1,6 +1,7 @@
 """Shared fixtures: there is always a second tenant."""
 
 import pytest
+from django.core.cache import cache
 
 from itsm.celery import app as celery_app
 from itsm.tenancy import Role
@@ -17,6 +18,8 @@ def _celery_eager():
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # Lock-out and throttle counters live in the cache: no test inherits another's.
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests assert English messages; language behaviour has its own tests.

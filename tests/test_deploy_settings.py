@@ -18,7 +18,9 @@ def run(args, **env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY")
+        # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+        if k
+        not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
         and not k.startswith("SECURE")
     }
     return subprocess.run(
