@@ -208,22 +208,22 @@ def notices_mark_seen(*, actor: User, notices, now: datetime) -> dict[int, Notic
     if not ids:
         return {}
     receipts = {r.notice_id: r for r in NoticeReceipt.objects.filter(user=actor, notice_id__in=ids)}
-    missing = [pk for pk in ids if pk not in receipts]
+    missing = [
+        NoticeReceipt(notice_id=pk, client_id=actor.client_id, user=actor, seen_at=now)
+        for pk in ids
+        if pk not in receipts
+    ]
     if missing:
-        NoticeReceipt.objects.bulk_create(
-            [
-                NoticeReceipt(notice_id=pk, client_id=actor.client_id, user=actor, seen_at=now)
-                for pk in missing
-            ],
-            ignore_conflicts=True,
-        )
-    unseen = [r.pk for r in receipts.values() if r.seen_at is None]
+        # A concurrent first sight may win the insert; either instant is a true first sight.
+        NoticeReceipt.objects.bulk_create(missing, ignore_conflicts=True)
+        receipts.update({r.notice_id: r for r in missing})
+    unseen = [r for r in receipts.values() if r.seen_at is None]
     if unseen:
-        NoticeReceipt.objects.filter(pk__in=unseen, seen_at__isnull=True).update(seen_at=now)
-    if missing or unseen:
-        receipts = {
-            r.notice_id: r for r in NoticeReceipt.objects.filter(user=actor, notice_id__in=ids)
-        }
+        NoticeReceipt.objects.filter(pk__in=[r.pk for r in unseen], seen_at__isnull=True).update(
+            seen_at=now
+        )
+        for receipt in unseen:
+            receipt.seen_at = now
     return receipts
 
 
