@@ -27,15 +27,15 @@ def test_client_and_site_become_a_target():
     site = f.make_site(client=client)
     author = f.make_user(role="admin", username="old_admin")
     old = migrate(BEFORE)
-    Notice = old.get_model("reports", "Notice")
+    notice_model = old.get_model("reports", "Notice")
     now = timezone.now()
-    whole = Notice.objects.create(
+    whole = notice_model.objects.create(
         client_id=client.pk, title="whole", body="b", created_by_id=author.pk
     )
-    one_site = Notice.objects.create(
+    one_site = notice_model.objects.create(
         client_id=client.pk, site_id=site.pk, title="site", body="b", created_by_id=author.pk
     )
-    broken = Notice.objects.create(
+    broken = notice_model.objects.create(
         client_id=client.pk,
         title="never shown",
         body="b",
@@ -44,8 +44,8 @@ def test_client_and_site_become_a_target():
         created_by_id=author.pk,
     )
     new = migrate(AFTER)
-    Target = new.get_model("reports", "NoticeTarget")
-    targets = {t.notice_id: t for t in Target.objects.all()}
+    target_model = new.get_model("reports", "NoticeTarget")
+    targets = {t.notice_id: t for t in target_model.objects.all()}
     assert {t.client_id for t in targets.values()} == {client.pk}
     assert list(targets[whole.pk].sites.values_list("pk", flat=True)) == []
     assert list(targets[one_site.pk].sites.values_list("pk", flat=True)) == [site.pk]
