@@ -3,7 +3,7 @@ materialises receipts through reports.notices.services (an admin form would skip
 
 from django.contrib import admin
 
-from .models import Notice, NoticeTarget
+from .models import Notice, NoticeReceipt, NoticeTarget
 
 
 class NoticeTargetInline(admin.TabularInline):
@@ -17,16 +17,34 @@ class NoticeTargetInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ("title", "severity", "published_at", "expires_at", "withdrawn_at", "created_by")
     list_filter = ("severity", "published_at")
     search_fields = ("title", "body")
     list_select_related = ("created_by",)
     inlines = [NoticeTargetInline]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(NoticeTarget)
+class NoticeTargetAdmin(ReadOnlyAdmin):
+    list_display = ("notice", "client")
+    list_filter = ("client",)
+    search_fields = ("notice__title",)
+    list_select_related = ("notice", "client")
+
+
+@admin.register(NoticeReceipt)
+class NoticeReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("notice", "client", "user", "seen_at", "acknowledged_at", "emailed_at")
+    list_filter = ("client",)
+    search_fields = ("notice__title", "user__username")
+    list_select_related = ("notice", "client", "user")

@@ -77,13 +77,6 @@ class Notice(models.Model):
     def needs_ack(self) -> bool:
         return self.requires_ack or self.severity == Severity.OUTAGE
 
-    def is_current(self, now) -> bool:
-        return (
-            self.withdrawn_at is None
-            and self.published_at <= now
-            and (self.expires_at is None or now < self.expires_at)
-        )
-
 
 class NoticeTarget(models.Model):
     """One addressed client; no sites chosen means every site, no tiers chosen every tier."""

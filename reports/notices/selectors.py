@@ -40,15 +40,6 @@ class NoticeSummary:
     rates: list[ReadRate] = field(default_factory=list)
     can_manage: bool = False
 
-    @property
-    def total(self) -> ReadRate:
-        total = ReadRate(client_id=0, client_name="")
-        for rate in self.rates:
-            total.targeted += rate.targeted
-            total.seen += rate.seen
-            total.acknowledged += rate.acknowledged
-        return total
-
 
 def notice_list_for(*, user: User, now: datetime):
     """Notices the user may see, newest first; end users only those valid now."""

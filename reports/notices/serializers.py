@@ -53,7 +53,11 @@ class NoticeSerializer(serializers.ModelSerializer):
     """`targets` and `read_rates` list only the viewer's clients (staff: each client they
     serve; a client manager: their own); `my_receipt` is the end user's own state."""
 
-    requires_acknowledgement = serializers.BooleanField(source="needs_ack", read_only=True)
+    requires_acknowledgement = serializers.BooleanField(
+        source="needs_ack",
+        read_only=True,
+        help_text="readers must confirm (“Got it”): outages always, others when flagged",
+    )
     targets = serializers.SerializerMethodField()
     read_rates = serializers.SerializerMethodField()
     my_receipt = serializers.SerializerMethodField()
