@@ -47,6 +47,7 @@ class SeesReadRates(BasePermission):
     retrieve=extend_schema(summary="One notice (same scoping as the list)"),
 )
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "put", "head", "options"]
     serializer_class = NoticeSerializer
     queryset = Notice.objects.none()  # schema typing only; get_queryset scopes every request
 
@@ -92,6 +93,24 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             actor=request.user, now=timezone.now(), **incoming.service_arguments()
         )
         return self.respond(notice, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Replace a notice's text, period and targets (staff)",
+        description="Receipts follow the new audience; newly reached people are mailed if the "
+        "notice is mailed. An agent may edit only notices whose every client they serve.",
+        request=NoticeWriteSerializer,
+        responses={200: NoticeSerializer},
+    )
+    def update(self, request, pk=None):
+        if not request.user.is_provider_staff:
+            self.permission_denied(request, message=IsProviderStaff.message)
+        notice = self.get_object()
+        incoming = NoticeWriteSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        notice = services.notice_update(
+            actor=request.user, notice=notice, now=timezone.now(), **incoming.service_arguments()
+        )
+        return self.respond(notice)
 
     @extend_schema(
         summary="Withdraw a notice (staff)", request=None, responses={200: NoticeSerializer}

@@ -125,11 +125,17 @@ def test_staff_withdraw(api_for, admin_user, client_a, user_a1):
     assert api_for(user_a1).get(f"{URL}{notice.pk}/").status_code == 404
 
 
-def test_guessed_id_of_another_clients_notice_is_404(api_for, admin_user, client_a, user_b1):
+def test_guessed_id_of_another_clients_notice_is_404(
+    api_for, admin_user, client_a, client_b, user_b1, agent_b
+):
     notice = publish(admin_user, [client_a])
     api = api_for(user_b1)
     assert api.get(f"{URL}{notice.pk}/").status_code == 404
     assert api.post(f"{URL}{notice.pk}/acknowledge/").status_code == 404
+    replace = payload(title="Hijacked", targets=[{"client": client_b.pk}])
+    assert api_for(agent_b).put(f"{URL}{notice.pk}/", replace, format="json").status_code == 404
+    notice.refresh_from_db()
+    assert notice.title != "Hijacked"
 
 
 def test_schema_documents_the_notice_endpoints_with_summaries(client):
@@ -139,9 +145,36 @@ def test_schema_documents_the_notice_endpoints_with_summaries(client):
         ("/api/v1/notices/", "get"),
         ("/api/v1/notices/", "post"),
         ("/api/v1/notices/{id}/", "get"),
+        ("/api/v1/notices/{id}/", "put"),
         ("/api/v1/notices/{id}/seen/", "post"),
         ("/api/v1/notices/{id}/acknowledge/", "post"),
         ("/api/v1/notices/{id}/receipts/", "get"),
         ("/api/v1/notices/{id}/withdraw/", "post"),
     ]:
         assert paths[path][method]["summary"], (path, method)
+
+
+def test_staff_replace_targets_and_agents_cannot_touch_unserved_clients(
+    api_for, admin_user, agent_a, client_a, client_b, user_a1, user_b1
+):
+    notice = publish(admin_user, [client_a, client_b])
+    body = payload(title="Moved", targets=[{"client": client_b.pk}])
+    response = api_for(agent_a).put(f"{URL}{notice.pk}/", body, format="json")
+    assert response.status_code == 400  # client B is not even a valid choice for agent A
+    response = api_for(agent_a).put(
+        f"{URL}{notice.pk}/", payload(targets=[{"client": client_a.pk}]), format="json"
+    )
+    assert response.status_code == 403 and "detail" in response.json()
+    response = api_for(admin_user).put(f"{URL}{notice.pk}/", body, format="json")
+    assert response.status_code == 200 and response.json()["title"] == "Moved"
+    assert list(notice.receipts.values_list("user_id", flat=True)) == [user_b1.pk]
+
+
+def test_client_side_people_cannot_replace(api_for, admin_user, client_a, manager_a):
+    notice = publish(admin_user, [client_a])
+    response = api_for(manager_a).put(
+        f"{URL}{notice.pk}/", payload(targets=[{"client": client_a.pk}]), format="json"
+    )
+    assert response.status_code == 403
+    notice.refresh_from_db()
+    assert notice.title != payload()["title"]
