@@ -9,6 +9,21 @@ from tickets.models import Ticket
 from .models import ServiceTier, TierAssignment, TierTarget
 
 
+def most_specific(assignments, *, user_id, site_id):
+    """The assignment that applies to a person: their own > their site's > the client's."""
+    by_scope = {}
+    for a in assignments:
+        if a.user_id:
+            if a.user_id == user_id:
+                by_scope["user"] = a
+        elif a.site_id:
+            if a.site_id == site_id:
+                by_scope["site"] = a
+        else:
+            by_scope["client"] = a
+    return by_scope.get("user") or by_scope.get("site") or by_scope.get("client")
+
+
 def tier_for(*, ticket: Ticket) -> ServiceTier | None:
     """The most specific assignment wins: requester > site > client > the default tier.
 
@@ -24,13 +39,26 @@ def tier_for(*, ticket: Ticket) -> ServiceTier | None:
         )
         .select_related("tier__calendar")
     )
-    by_scope = {
-        ("user" if a.user_id else "site" if a.site_id else "client"): a for a in assignments
-    }
-    for scope in ("user", "site", "client"):
-        if scope in by_scope:
-            return by_scope[scope].tier
+    found = most_specific(assignments, user_id=ticket.requester_id, site_id=ticket.site_id)
+    if found is not None:
+        return found.tier
     return ServiceTier.objects.filter(is_default=True).select_related("calendar").first()
+
+
+def tier_ids_of_people(*, client_id: int, people) -> dict[int, int | None]:
+    """Which tier serves each person of one client, by the same rule as tier_for.
+
+    Two queries for any number of people (a notice aimed at a tier asks this of a whole client).
+    """
+    assignments = list(
+        TierAssignment.objects.filter(client_id=client_id).only("user_id", "site_id", "tier_id")
+    )
+    default_id = ServiceTier.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    result = {}
+    for person in people:
+        found = most_specific(assignments, user_id=person.pk, site_id=person.site_id)
+        result[person.pk] = found.tier_id if found is not None else default_id
+    return result
 
 
 def tier_target(*, tier: ServiceTier, priority: int) -> TierTarget:

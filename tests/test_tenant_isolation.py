@@ -46,6 +46,19 @@ CASES = {
     "api-token-list": ("get", lambda w: []),
     "api-token-detail": ("delete", lambda w: [w["token"].pk]),
     "api-token-current": ("delete", lambda w: []),
+    "notices:notice-list": ("get", lambda w: []),
+    "notices:notice-create": ("get", lambda w: []),
+    "notices:notice-detail": ("get", lambda w: [w["notice"].pk]),
+    "notices:notice-edit": ("get", lambda w: [w["notice"].pk]),
+    "notices:notice-withdraw": ("post", lambda w: [w["notice"].pk]),
+    "notices:notice-acknowledge": ("post", lambda w: [w["notice"].pk]),
+    "notices:notice-receipts": ("get", lambda w: [w["notice"].pk]),
+    "notice-list": ("get", lambda w: []),
+    "notice-detail": ("get", lambda w: [w["notice"].pk]),
+    "notice-withdraw": ("post", lambda w: [w["notice"].pk]),
+    "notice-seen": ("post", lambda w: [w["notice"].pk]),
+    "notice-acknowledge": ("post", lambda w: [w["notice"].pk]),
+    "notice-receipts": ("get", lambda w: [w["notice"].pk]),
 }
 
 
@@ -69,22 +82,36 @@ def test_every_route_is_classified():
 
 
 @pytest.fixture
-def world(ticket_a1, client_a, user_a1):
+def world(ticket_a1, client_a, user_a1, agent_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from clients.services import api_token_create
+    from reports.notices.services import TargetSpec, notice_create
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
     attachment = attachment_add(actor=user_a1, ticket=ticket_a1, upload=upload)
+    notice = notice_create(
+        actor=agent_a,
+        title="Notice for A 机房停电",
+        body="client A outage details",
+        severity="outage",
+        published_at=timezone.now(),
+        expires_at=None,
+        targets=[TargetSpec(client=client_a)],
+        now=timezone.now(),
+    )
     markers = [ticket_a1.reference, ticket_a1.subject, client_a.name, "client A secret contents"]
     token, _key = api_token_create(actor=user_a1, name="A1 token 秘密脚本")
     markers.append(token.name)
+    markers += [notice.title, notice.body, user_a1.username]
     return {
         "ticket": ticket_a1,
         "client": client_a,
         "attachment": attachment,
         "token": token,
+        "notice": notice,
         "markers": markers,
     }
 
@@ -107,6 +134,10 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
     if method == "post":
         world["ticket"].refresh_from_db()
         assert world["ticket"].version == 1, f"{name} as {who} changed client A's ticket"
+        world["notice"].refresh_from_db()
+        assert world["notice"].withdrawn_at is None, f"{name} as {who} withdrew A's notice"
+        receipts = world["notice"].receipts.values_list("user_id", "seen_at", "acknowledged_at")
+        assert list(receipts) == [(world["ticket"].requester_id, None, None)], name
 
 
 @pytest.mark.parametrize("who", ["user_a2", "manager_a", "agent_a", "admin_user"])

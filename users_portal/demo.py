@@ -1,6 +1,10 @@
-"""Demo tickets for seed_demo: each walks the real services to the state it names."""
+"""Demo tickets and notices for seed_demo: each walks the real services to the state it names."""
 
-from clients.models import ServiceCategory, User
+from datetime import timedelta
+
+from clients.models import Client, ServiceCategory, User
+from reports.notices import services as notice_services
+from sla.models import ServiceTier
 from tickets import services
 from tickets.models import Status
 
@@ -109,3 +113,47 @@ def advance_demo_ticket(spec: dict, *, requester: User, admin: User):
         ticket = services.ticket_change_status(actor=requester, ticket=ticket, status=Status.CLOSED)
         services.ticket_rate(actor=requester, ticket=ticket, score=5, comment="很快，谢谢！")
     return ticket
+
+
+DEMO_NOTICES = [
+    {
+        "title": "机房网络故障 / Data centre network outage",
+        "body": "核心交换机故障，部分业务系统无法访问，我们正在抢修。\n\n"
+        "A core switch failed; some business systems are unreachable. We are on it.",
+        "severity": "outage",
+        "clients": ["HX", "DF"],
+        "seen_by": ["user_a1", "user_b1"],
+        "acknowledged_by": ["user_a1"],
+    },
+    {
+        "title": "周六邮件系统维护 / Saturday mail maintenance",
+        "body": "周六 22:00-24:00 邮件系统升级。\n\nMail is upgraded on Saturday 22:00-24:00.",
+        "severity": "maintenance",
+        "clients": ["HX"],
+        "tiers": ["金牌 / Gold"],
+        "seen_by": [],
+        "acknowledged_by": [],
+    },
+]
+
+
+def publish_demo_notice(spec: dict, *, admin: User, now) -> None:
+    """Publish through the real services, then let some targeted people read it."""
+    tiers = list(ServiceTier.objects.filter(name__in=spec.get("tiers", [])))
+    notice = notice_services.notice_create(
+        actor=admin,
+        title=spec["title"],
+        body=spec["body"],
+        severity=spec["severity"],
+        published_at=now - timedelta(hours=1),
+        expires_at=now + timedelta(days=30),
+        targets=[
+            notice_services.TargetSpec(client=client, tiers=tiers)
+            for client in Client.objects.filter(code__in=spec["clients"]).order_by("code")
+        ],
+        now=now,
+    )
+    for person in User.objects.filter(username__in=spec["seen_by"]):
+        notice_services.notices_mark_seen(actor=person, notices=[notice], now=now)
+    for person in User.objects.filter(username__in=spec["acknowledged_by"]):
+        notice_services.notice_acknowledge(actor=person, notice=notice, now=now)

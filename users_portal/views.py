@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -12,6 +13,7 @@ from django.views.generic import TemplateView
 from itsm.exceptions import ApplicationError
 from itsm.paging import page_of
 from itsm.tenancy import Role
+from reports.notices.services import notices_mark_seen
 from tickets import selectors, services
 from tickets.forms import RatingForm, ReplyForm, TicketCreateForm
 from tickets.models import Status
@@ -41,10 +43,13 @@ class PortalHomeView(EndUserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         rows = selectors.ticket_list_for(user=user, filters={"status": "open"})
+        now = timezone.now()
+        notices = notices_for(user=user, now=now)
+        receipts = notices_mark_seen(actor=user, notices=notices, now=now)
         return {
             **super().get_context_data(**kwargs),
             "open_tickets": rows.select_related("site").order_by("-created_at", "-id")[:10],
-            "notices": notices_for(user=user),
+            "notices": [(n, receipts.get(n.pk)) for n in notices],
         }
 
 

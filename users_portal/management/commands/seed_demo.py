@@ -1,4 +1,5 @@
-"""Demo data for a local try-out: two clients, sites, agreements, teams, accounts, tickets.
+"""Demo data for a local try-out: two clients, sites, agreements, teams, accounts, tickets,
+notices.
 
 Idempotent: every row is looked up by its natural key first, so a second run creates nothing.
 """
@@ -8,12 +9,14 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
 from itsm.tenancy import Role
+from reports.models import Notice
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
-from users_portal.demo import DEMO_TICKETS, advance_demo_ticket
+from users_portal.demo import DEMO_NOTICES, DEMO_TICKETS, advance_demo_ticket, publish_demo_notice
 
 CATEGORIES = [
     ("desktop", "桌面终端", "Desktops and laptops"),
@@ -155,6 +158,7 @@ class Command(BaseCommand):
                 created += new
         created += self.seed_service_levels()
         created += self.seed_tickets(admin)
+        created += self.seed_notices(admin)
         return created
 
     def seed_service_levels(self) -> int:
@@ -201,5 +205,14 @@ class Command(BaseCommand):
             if Ticket.objects.filter(requester=requester, subject=spec["subject"]).exists():
                 continue
             advance_demo_ticket(spec, requester=requester, admin=admin)
+            created += 1
+        return created
+
+    def seed_notices(self, admin) -> int:
+        created = 0
+        for spec in DEMO_NOTICES:
+            if Notice.objects.filter(title=spec["title"]).exists():
+                continue
+            publish_demo_notice(spec, admin=admin, now=timezone.now())
             created += 1
         return created

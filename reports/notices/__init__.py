@@ -1,0 +1,1 @@
+"""Notices: staff publish to clients, sites and service tiers; the portal records receipts."""
