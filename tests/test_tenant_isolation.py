@@ -41,6 +41,18 @@ CASES = {
     "ticket-assign": ("post", lambda w: [w["ticket"].pk]),
     "ticket-rating": ("post", lambda w: [w["ticket"].pk]),
     "attachment-download": ("get", lambda w: [w["attachment"].pk]),
+    "complaints:complaint-list": ("get", lambda w: []),
+    "complaints:complaint-new": ("get", lambda w: []),
+    "complaints:complaint-detail": ("get", lambda w: [w["complaint"].pk]),
+    "complaint-list": ("get", lambda w: []),
+    "complaint-detail": ("get", lambda w: [w["complaint"].pk]),
+    "complaint-timeline": ("get", lambda w: [w["complaint"].pk]),
+    "complaint-acknowledge": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-investigate": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-resolve": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-accept": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-reject": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-comment": ("post", lambda w: [w["complaint"].pk]),
 }
 
 
@@ -67,12 +79,35 @@ def test_every_route_is_classified():
 def world(ticket_a1, client_a, user_a1):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from reports.complaints.services import complaint_open
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
     attachment = attachment_add(actor=user_a1, ticket=ticket_a1, upload=upload)
-    markers = [ticket_a1.reference, ticket_a1.subject, client_a.name, "client A secret contents"]
-    return {"ticket": ticket_a1, "client": client_a, "attachment": attachment, "markers": markers}
+    complaint = complaint_open(
+        actor=user_a1,
+        client=client_a,
+        source="direct",
+        category="attitude",
+        subject="client A complaint subject",
+        description="client A complaint description",
+        tickets=[ticket_a1],
+    )
+    markers = [
+        ticket_a1.reference,
+        ticket_a1.subject,
+        client_a.name,
+        "client A secret contents",
+        complaint.reference,
+        complaint.subject,
+    ]
+    return {
+        "ticket": ticket_a1,
+        "client": client_a,
+        "attachment": attachment,
+        "complaint": complaint,
+        "markers": markers,
+    }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -91,3 +126,7 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
     if method == "post":
         world["ticket"].refresh_from_db()
         assert world["ticket"].version == 1, f"{name} as {who} changed client A's ticket"
+        complaint = world["complaint"]
+        assert complaint.events.count() == 1, f"{name} as {who} wrote on client A's complaint"
+        complaint.refresh_from_db()
+        assert complaint.status == "open", f"{name} as {who} moved client A's complaint"

@@ -26,6 +26,10 @@ SCANNED = [
     "*/forms.py",
     "*/serializers.py",
     "reports/*.py",
+    "reports/*/views.py",
+    "reports/*/api.py",
+    "reports/*/forms.py",
+    "reports/*/serializers.py",
     "users_portal/*.py",
 ]
 
