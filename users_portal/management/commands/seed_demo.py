@@ -1,4 +1,4 @@
-"""Demo data for a local try-out: two clients, sites, agreements, teams, accounts, tickets.
+"""Demo data for a local try-out: clients, sites, agreements, teams, accounts, tickets, complaints.
 
 Idempotent: every row is looked up by its natural key first, so a second run creates nothing.
 """
@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
+from reports.complaints.demo import seed_complaints
 from itsm.tenancy import Role
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
@@ -155,6 +156,7 @@ class Command(BaseCommand):
                 created += new
         created += self.seed_service_levels()
         created += self.seed_tickets(admin)
+        created += seed_complaints()
         return created
 
     def seed_service_levels(self) -> int:
