@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
-from reports.complaints.demo import seed_complaints
 from itsm.tenancy import Role
+from reports.complaints.demo import seed_complaints
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
 from users_portal.demo import DEMO_TICKETS, advance_demo_ticket
