@@ -18,6 +18,7 @@ class ComplaintsConfig(AppConfig):
 
         sweep_hooks.register(complaints_sweep_hook)
         if complaint_workspace_panel not in WORKSPACE_PANELS:
-            WORKSPACE_PANELS.append(complaint_workspace_panel)
+            # First in the sidebar: an open complaint matters more than the SLA clocks.
+            WORKSPACE_PANELS.insert(0, complaint_workspace_panel)
         if queue_complaint_flags not in presenters.ROW_MARKERS:
             presenters.ROW_MARKERS.append(queue_complaint_flags)

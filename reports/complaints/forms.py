@@ -13,16 +13,16 @@ class ComplaintCreateForm(forms.Form):
     client = forms.ModelChoiceField(queryset=None, label=_("Client"))
     source = forms.ChoiceField(
         choices=Source.choices,
-        label=_("How did we hear it?"),
+        label=_("Source"),
         help_text=_("Directly from a user (phone, in person) or passed on by the client."),
     )
-    category = forms.ChoiceField(choices=Category.choices, label=_("What is it about?"))
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
     severity = forms.ChoiceField(
         choices=Severity.choices, initial=Severity.NORMAL, label=_("Severity")
     )
     subject = forms.CharField(max_length=200, label=_("Subject"))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), max_length=20000, label=_("What happened?")
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=20000, label=_("Description")
     )
     ticket_refs = forms.CharField(
         required=False,
