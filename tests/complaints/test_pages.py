@@ -123,3 +123,17 @@ def test_everyone_concerned_is_told_in_their_language(
     assert set(recipients) == {manager_a.email, agent_a.email, user_a1.email} - {user_a1.email}
     assert "新投诉" in recipients[manager_a.email]
     assert "New complaint" in recipients[agent_a.email]
+
+
+def test_end_users_see_only_their_own_complaints(login, api_for, user_a1, user_a2, manager_a):
+    own = open_complaint(user_a1)
+    about_a2 = open_complaint(manager_a, source="via_client", people=[user_a2])
+    web = login(user_a2)
+    assert web.get(reverse("complaints:complaint-detail", args=[own.pk])).status_code == 404
+    assert web.get(reverse("complaints:complaint-detail", args=[about_a2.pk])).status_code == 200
+    listed = web.get(reverse("complaints:complaint-list")).content.decode()
+    assert about_a2.reference in listed and own.reference not in listed
+    api = [row["id"] for row in api_for(user_a2).get("/api/v1/complaints/").json()["results"]]
+    assert api == [about_a2.pk]
+    manager = [row["id"] for row in api_for(manager_a).get("/api/v1/complaints/").json()["results"]]
+    assert sorted(manager) == sorted([own.pk, about_a2.pk])

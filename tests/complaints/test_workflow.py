@@ -62,11 +62,24 @@ def complaint_at(user_a1, agent_a, manager_a):
     return _at
 
 
-ILLEGAL = [
-    (current, target)
-    for current, target in itertools.product(Status.values, MOVES)
-    if target not in ALLOWED_TRANSITIONS[current]
-]
+# The workflow as the issue states it, written out here so a change to the table is noticed.
+LEGAL = {
+    (Status.OPEN, Status.ACKNOWLEDGED),
+    (Status.ACKNOWLEDGED, Status.INVESTIGATING),
+    (Status.INVESTIGATING, Status.RESOLVED),
+    (Status.RESOLVED, Status.CLOSED),
+    (Status.RESOLVED, Status.REOPENED),
+    (Status.REOPENED, Status.INVESTIGATING),
+    (Status.REOPENED, Status.RESOLVED),
+}
+ILLEGAL = [move for move in itertools.product(Status.values, MOVES) if move not in LEGAL]
+
+
+def test_the_table_is_the_documented_workflow():
+    table = {
+        (current, target) for current, targets in ALLOWED_TRANSITIONS.items() for target in targets
+    }
+    assert table == LEGAL
 
 
 @pytest.mark.parametrize(("current", "target"), ILLEGAL)
