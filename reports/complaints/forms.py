@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itsm.tenancy import Role
 
@@ -89,7 +90,9 @@ class ComplaintCreateForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=20000, label=_("Comment")
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        label=pgettext_lazy("complaint", "Comment"),
     )
     internal = forms.BooleanField(required=False, label=_("Internal note (provider staff only)"))
 

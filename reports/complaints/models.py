@@ -266,7 +266,7 @@ class ComplaintEvent(models.Model):
         CREATED = "created", pgettext_lazy("complaint event", "Logged")
         STATUS = "status", _("Status changed")
         OWNER = "owner", _("Owner changed")
-        COMMENT = "comment", _("Comment")
+        COMMENT = "comment", pgettext_lazy("complaint", "Comment")
         NOTE = "note", _("Internal note")
         ESCALATION = "escalation", _("Escalation")
 
