@@ -7,8 +7,11 @@ default tier) counts on; targets are per severity, per client, with defaults.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sla.calendar import CalendarSpec, business_deadline
-from sla.models import BusinessCalendar, ServiceTier, TierAssignment
+from django.utils.translation import gettext as _
+
+from itsm.exceptions import ApplicationError
+from sla.calendar import CalendarError, CalendarSpec, business_deadline
+from sla.models import BusinessCalendar, ServiceTier, TierAssignment, calendar_error_text
 
 from .models import DEFAULT_LEVEL_STEP, DEFAULT_TARGETS, Complaint, ComplaintSettings, Severity
 
@@ -61,13 +64,23 @@ def rules_for(client_id: int) -> Rules:
 def due_instants(rules: Rules, severity: str, start: datetime) -> tuple[datetime, datetime]:
     """(acknowledge by, resolve by) counted from `start`."""
     ack, resolve = rules.targets[severity]
-    spec = rules.spec
-    return business_deadline(spec, start, ack), business_deadline(spec, start, resolve)
+    return _deadline(rules, start, ack), _deadline(rules, start, resolve)
 
 
 def resolve_due_from(rules: Rules, severity: str, start: datetime) -> datetime:
     """A rejected resolution gives the provider a fresh resolution target from the rejection."""
-    return business_deadline(rules.spec, start, rules.targets[severity][1])
+    return _deadline(rules, start, rules.targets[severity][1])
+
+
+def _deadline(rules: Rules, start: datetime, minutes: int) -> datetime:
+    try:
+        return business_deadline(rules.spec, start, minutes)
+    except CalendarError as exc:  # a calendar without working time: say so, never a 500
+        raise ApplicationError(
+            _("The complaint deadlines cannot be computed: %(error)s.")
+            % {"error": calendar_error_text(exc)},
+            {"code": "calendar"},
+        ) from exc
 
 
 def next_level_at(complaint: Complaint, rules: Rules) -> datetime | None:

@@ -189,3 +189,12 @@ def test_escalation_emails_speak_the_recipients_language(user_a1, agent_a, clien
     complaints_sweep(now=cst(3, 2, 12))
     email = OutboundEmail.objects.filter(to=agent_a.email).latest("id")
     assert "投诉" in email.subject
+
+
+def test_a_calendar_without_working_time_is_a_clear_error(user_a1, client_a):
+    from itsm.exceptions import ApplicationError
+
+    empty = BusinessCalendar.objects.create(code="never", name="Never open")
+    ComplaintSettings.objects.create(client=client_a, calendar=empty)
+    with pytest.raises(ApplicationError, match="deadlines cannot be computed"):
+        open_complaint(user_a1)
