@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tickets",
     "users_portal",
     "reports",
+    "reports.complaints",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tickets and complaints both have a "status" choice set: name each once.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Status",
+        "ComplaintStatusEnum": "reports.complaints.models.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, else an embedded broker in files under var/.

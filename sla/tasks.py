@@ -6,9 +6,13 @@ from django.utils import timezone
 
 @shared_task(name="sla.tasks.sla_sweep")
 def sla_sweep() -> int:
+    from . import sweep_hooks
     from .services import sla_sweep as sweep
 
-    return sweep(now=timezone.now())
+    now = timezone.now()
+    flagged = sweep(now=now)
+    sweep_hooks.run_all(now=now)  # apps above sla (complaints) share this one scheduler
+    return flagged
 
 
 @shared_task(name="sla.tasks.sla_retarget")

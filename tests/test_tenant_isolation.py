@@ -59,6 +59,18 @@ CASES = {
     "notice-seen": ("post", lambda w: [w["notice"].pk]),
     "notice-acknowledge": ("post", lambda w: [w["notice"].pk]),
     "notice-receipts": ("get", lambda w: [w["notice"].pk]),
+    "complaints:complaint-list": ("get", lambda w: []),
+    "complaints:complaint-new": ("get", lambda w: []),
+    "complaints:complaint-detail": ("get", lambda w: [w["complaint"].pk]),
+    "complaint-list": ("get", lambda w: []),
+    "complaint-detail": ("get", lambda w: [w["complaint"].pk]),
+    "complaint-timeline": ("get", lambda w: [w["complaint"].pk]),
+    "complaint-acknowledge": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-investigate": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-resolve": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-accept": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-reject": ("post", lambda w: [w["complaint"].pk]),
+    "complaint-comment": ("post", lambda w: [w["complaint"].pk]),
 }
 
 
@@ -88,6 +100,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
 
     from clients.services import api_token_create
     from reports.notices.services import TargetSpec, notice_create
+    from reports.complaints.services import complaint_open
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
@@ -106,12 +119,23 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     token, _key = api_token_create(actor=user_a1, name="A1 token 秘密脚本")
     markers.append(token.name)
     markers += [notice.title, notice.body, user_a1.username]
+    complaint = complaint_open(
+        actor=user_a1,
+        client=client_a,
+        source="direct",
+        category="attitude",
+        subject="client A complaint subject",
+        description="client A complaint description",
+        tickets=[ticket_a1],
+    )
+    markers += [complaint.reference, complaint.subject]
     return {
         "ticket": ticket_a1,
         "client": client_a,
         "attachment": attachment,
         "token": token,
         "notice": notice,
+        "complaint": complaint,
         "markers": markers,
     }
 
@@ -138,6 +162,10 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
         assert world["notice"].withdrawn_at is None, f"{name} as {who} withdrew A's notice"
         receipts = world["notice"].receipts.values_list("user_id", "seen_at", "acknowledged_at")
         assert list(receipts) == [(world["ticket"].requester_id, None, None)], name
+        complaint = world["complaint"]
+        assert complaint.events.count() == 1, f"{name} as {who} wrote on client A's complaint"
+        complaint.refresh_from_db()
+        assert complaint.status == "open", f"{name} as {who} moved client A's complaint"
 
 
 @pytest.mark.parametrize("who", ["user_a2", "manager_a", "agent_a", "admin_user"])

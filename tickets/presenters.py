@@ -15,6 +15,9 @@ from .models import Status
 DUE_SOON = timedelta(hours=1)
 
 URL_PLACEHOLDER = 2_000_000_001
+# Apps above tickets (complaints) mark rows: callable(rows) setting `row.flags` (safe HTML),
+# with one query per page, never per row.
+ROW_MARKERS: list = []
 
 
 def url_maker(name: str):
@@ -31,6 +34,9 @@ def prepare_rows(rows, *, detail_url: str) -> None:
         row.status_label = labels.get(row.status, row.status)
         row.created_label = row.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         row.url = make_url(row.pk)
+        row.flags = ""
+    for mark in ROW_MARKERS:
+        mark(rows)
 
 
 def options(choices, selected) -> list[tuple[str, str, bool]]:
@@ -81,7 +87,7 @@ def queue_rows_html(rows, *, now: datetime) -> str:
     return format_html_join(
         "\n",
         '<tr><td><input type="checkbox" name="tickets" value="{}:{}" aria-label="{}"></td>'
-        '<td class="ref"><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td class="ref"><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}{}</td>'
         '<td><span class="badge p{}">P{}</span></td>'
         '<td><span class="badge status-{}">{}</span></td>'
         '<td class="wide">{} · {}</td><td class="wide">{}{}</td><td class="wide">{}</td></tr>',
@@ -95,6 +101,7 @@ def queue_rows_html(rows, *, now: datetime) -> str:
                 due_html(t.sla_due_at, now),
                 t.client.code,
                 t.subject,
+                t.flags,
                 t.priority,
                 t.priority,
                 t.status,

@@ -1,5 +1,5 @@
 """Demo data for a local try-out: two clients, sites, agreements, teams, accounts, tickets,
-notices.
+notices, complaints.
 
 Idempotent: every row is looked up by its natural key first, so a second run creates nothing.
 """
@@ -14,6 +14,7 @@ from django.utils import timezone
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
 from itsm.tenancy import Role
 from reports.models import Notice
+from reports.complaints.demo import seed_complaints
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
 from users_portal.demo import DEMO_NOTICES, DEMO_TICKETS, advance_demo_ticket, publish_demo_notice
@@ -159,6 +160,7 @@ class Command(BaseCommand):
         created += self.seed_service_levels()
         created += self.seed_tickets(admin)
         created += self.seed_notices(admin)
+        created += seed_complaints()
         return created
 
     def seed_service_levels(self) -> int:
