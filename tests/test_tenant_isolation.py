@@ -18,6 +18,11 @@ EXEMPT = {
     "api-docs",
     "api-token",  # credentials in, token out (tests/clients)
     "clients:invitation-accept",  # keyed by a secret token (tests/clients/test_invitations.py)
+    # Signed single-use rating tokens, no sign-in; forged/other-ticket/expired/reused refused in
+    # tests/satisfaction/test_csat_links.py and test_csat_api.py.
+    "satisfaction:rating-by-token",
+    "satisfaction:rating-comment",
+    "rating-by-token",
 }
 
 # name -> (method, function of the world returning URL args for client A's objects)
@@ -41,6 +46,18 @@ CASES = {
     "ticket-assign": ("post", lambda w: [w["ticket"].pk]),
     "ticket-rating": ("post", lambda w: [w["ticket"].pk]),
     "attachment-download": ("get", lambda w: [w["attachment"].pk]),
+    "satisfaction:survey-list": ("get", lambda w: []),
+    "satisfaction:survey-answer": ("get", lambda w: [w["invitation"].pk]),
+    "satisfaction:survey-results": ("get", lambda w: []),
+    "satisfaction:followup-list": ("get", lambda w: []),
+    "satisfaction:followup-done": ("post", lambda w: [w["follow_up"].pk]),
+    "survey-invitation-list": ("get", lambda w: []),
+    "survey-invitation-detail": ("get", lambda w: [w["invitation"].pk]),
+    "survey-invitation-answer": ("post", lambda w: [w["invitation"].pk]),
+    "survey-answer-list": ("get", lambda w: []),
+    "follow-up-list": ("get", lambda w: []),
+    "follow-up-detail": ("get", lambda w: [w["follow_up"].pk]),
+    "follow-up-done": ("post", lambda w: [w["follow_up"].pk]),
 }
 
 
@@ -67,12 +84,15 @@ def test_every_route_is_classified():
 def world(ticket_a1, client_a, user_a1):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.satisfaction.isolation import satisfaction_world
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
     attachment = attachment_add(actor=user_a1, ticket=ticket_a1, upload=upload)
     markers = [ticket_a1.reference, ticket_a1.subject, client_a.name, "client A secret contents"]
-    return {"ticket": ticket_a1, "client": client_a, "attachment": attachment, "markers": markers}
+    world = {"ticket": ticket_a1, "client": client_a, "attachment": attachment, "markers": markers}
+    satisfaction_world(world, client_a, user_a1)
+    return world
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

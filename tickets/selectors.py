@@ -2,12 +2,13 @@
 
 import re
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from clients.models import Client, ServiceCategory, Site, Team, User
 
-from .models import Attachment, Rating, Ticket, TicketEvent
+from .models import Attachment, Rating, Status, Ticket, TicketEvent
 
 LIST_FILTERS = ("client", "site", "priority", "assignee", "team", "category")
 
@@ -90,7 +91,24 @@ def attachment_get_for(*, user, attachment_id: int) -> Attachment:
 
 
 def rating_for(*, user, ticket: Ticket) -> Rating | None:
-    return Rating.objects.visible_to(user).filter(ticket=ticket).first()
+    """The rating of the ticket's current resolution; None once reopened, until rated again."""
+    resolutions = (
+        TicketEvent.objects.filter(
+            ticket=OuterRef("ticket"),
+            kind=TicketEvent.Kind.STATUS,
+            field="status",
+            new_value=Status.RESOLVED,
+        )
+        .order_by()
+        .values("ticket")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Rating.objects.visible_to(user)
+        .filter(ticket=ticket, resolution=Coalesce(Subquery(resolutions), 1))
+        .first()
+    )
 
 
 def requester_other_open_tickets(*, user, ticket: Ticket, limit: int = 5):
