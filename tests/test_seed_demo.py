@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clients.models import Client, Site, Team, User
+from reports.satisfaction.models import FollowUp, SurveyRound
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ ACCOUNTS = {"admin", "agent1", "agent2", "manager_a", "user_a1", "user_a2", "man
 
 
 def counts():
-    return [m.objects.count() for m in (Client, Site, Team, User, Ticket)]
+    return [m.objects.count() for m in (Client, Site, Team, User, Ticket, FollowUp, SurveyRound)]
 
 
 def test_seed_is_idempotent(settings):
@@ -25,6 +26,9 @@ def test_seed_is_idempotent(settings):
     assert Client.objects.count() == 2 and all(c.sites.count() >= 2 for c in Client.objects.all())
     assert User.objects.get(username="user_a1").check_password("pw-For-Demo-1")
     assert len(set(Ticket.objects.values_list("status", flat=True))) >= 3
+    # Satisfaction: a low rating with its follow-up, and this period's survey for each client.
+    assert FollowUp.objects.filter(rating__score__lte=2).count() == 1
+    assert SurveyRound.objects.count() == 2
 
 
 def test_refuses_with_debug_off(settings):

@@ -165,3 +165,17 @@ def test_portal_rating_uses_up_the_emailed_link(client, login, ticket_a1, agent_
     assert request_of(ticket_a1).rating.score == 3
     assert client.get(links[5]).status_code == 409
     assert list(Rating.objects.values_list("score", flat=True)) == [3]
+
+
+def test_portal_offers_the_rating_again_after_a_new_resolution(login, ticket_a1, agent_a, user_a1):
+    resolve(ticket_a1, agent_a)
+    web = login(user_a1)
+    url = f"/portal/tickets/{ticket_a1.pk}/"
+    web.post(url, {"action": "rate", "score": 2, "comment": ""})
+    assert "You rated this 2 out of 5" in web.get(url).content.decode()
+    reopen(ticket_a1, user_a1)
+    resolve(ticket_a1, agent_a)
+    page = web.get(url).content.decode()
+    assert "You rated this" not in page and 'value="rate"' in page
+    assert web.post(url, {"action": "rate", "score": 4, "comment": ""}).status_code == 302
+    assert "You rated this 4 out of 5" in web.get(url).content.decode()

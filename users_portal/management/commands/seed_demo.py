@@ -11,6 +11,7 @@ from django.db import transaction
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
 from itsm.tenancy import Role
+from reports.satisfaction.demo import seed_satisfaction
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
 from users_portal.demo import DEMO_TICKETS, advance_demo_ticket
@@ -155,6 +156,7 @@ class Command(BaseCommand):
                 created += new
         created += self.seed_service_levels()
         created += self.seed_tickets(admin)
+        created += seed_satisfaction()
         return created
 
     def seed_service_levels(self) -> int:
