@@ -68,9 +68,11 @@ def test_forged_token_is_refused(client, ticket_a1, agent_a, user_a1):
 def test_token_signed_with_another_key_is_refused(client, settings, ticket_a1, agent_a, user_a1):
     resolve(ticket_a1, agent_a)
     request = request_of(ticket_a1)
+    real_key = settings.SECRET_KEY
     settings.SECRET_KEY = "another-key-an-attacker-might-use-0123456789abcdef"
     token = csat_token(request)
-    settings.SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    settings.SECRET_KEY = real_key
+    assert csat_token(request) != token
     response = client.get(f"/satisfaction/rate/{ticket_a1.pk}/1/{token}/")
     assert response.status_code == 400 and not Rating.objects.exists()
 

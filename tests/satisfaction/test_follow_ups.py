@@ -125,3 +125,16 @@ def test_follow_up_list_queries_are_constant(login, agent_a, user_a1):
     with CaptureQueriesContext(connection) as large:
         assert web.get(url).status_code == 200
     assert len(small) == len(large) <= 12
+
+
+def test_follow_ups_are_read_by_the_serving_staff_only(
+    ticket_a1, agent_a, agent_b, user_a1, manager_a, admin_user
+):
+    from reports.satisfaction.selectors import follow_up_list_for
+
+    resolve(ticket_a1, agent_a)
+    services.ticket_rate(actor=user_a1, ticket=ticket_a1, score=1)
+    assert follow_up_list_for(user=agent_a).count() == 1
+    assert follow_up_list_for(user=admin_user).count() == 1
+    for outsider in (agent_b, manager_a, user_a1):
+        assert not follow_up_list_for(user=outsider).exists()
