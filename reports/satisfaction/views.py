@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -36,6 +37,10 @@ class RatingByTokenView(View):
 
     No sign-in: the signed single-use token is the credential; it names one ticket only.
     """
+
+    def head(self, request, *args, **kwargs):
+        # Mail link checkers probe with HEAD: that must not cast a vote (Django maps HEAD to GET).
+        return HttpResponse(status=200)
 
     def get(self, request, ticket_id, score, token):
         try:

@@ -26,6 +26,8 @@ def test_resolving_emails_the_requester_five_links_in_their_language(ticket_a1, 
 
 def test_one_click_records_the_score_without_signing_in(client, ticket_a1, agent_a, user_a1):
     resolve(ticket_a1, agent_a)
+    assert client.head(last_links(user_a1)[1]).status_code == 200  # a mail link checker
+    assert not Rating.objects.exists()
     response = client.get(last_links(user_a1)[4])
     assert response.status_code == 302
     rating = Rating.objects.get(ticket=ticket_a1)
