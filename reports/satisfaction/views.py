@@ -1,9 +1,11 @@
 """Satisfaction pages: the one-click rating landing page (no sign-in), surveys, follow-ups."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -60,6 +62,10 @@ class RatingCommentView(View):
         return request
 
     def render_page(self, csat_request, form, status=200, error=None):
+        # Nobody is signed in here: speak the requester's language unless the visitor chose one.
+        requester = csat_request.ticket.requester
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES and requester.language:
+            translation.activate(requester.language)
         context = {
             "ticket": csat_request.ticket,
             "rating": csat_request.rating,

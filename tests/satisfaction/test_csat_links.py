@@ -183,3 +183,11 @@ def test_portal_offers_the_rating_again_after_a_new_resolution(login, ticket_a1,
     assert "You rated this" not in page and 'value="rate"' in page
     assert web.post(url, {"action": "rate", "score": 4, "comment": ""}).status_code == 302
     assert "You rated this 4 out of 5" in web.get(url).content.decode()
+
+
+def test_landing_page_speaks_the_requesters_language(client, ticket_a1, agent_a, user_a1):
+    user_a1.language = "zh-hans"
+    user_a1.save()
+    resolve(ticket_a1, agent_a)
+    response = client.get(last_links(user_a1)[5], follow=True)
+    assert "感谢您的评价" in response.content.decode()
