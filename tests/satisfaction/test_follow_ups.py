@@ -138,3 +138,12 @@ def test_follow_ups_are_read_by_the_serving_staff_only(
     assert follow_up_list_for(user=admin_user).count() == 1
     for outsider in (agent_b, manager_a, user_a1):
         assert not follow_up_list_for(user=outsider).exists()
+
+
+@pytest.mark.parametrize("raw", ["9223372036854775807", "9223372036854775808", "1" + "0" * 20])
+def test_ids_past_bigint_are_404(login, agent_a, manager_a, raw):
+    assert (
+        login(agent_a).post(f"/satisfaction/follow-ups/{raw}/done/", {"note": "x"}).status_code
+        == 404
+    )
+    assert login(manager_a).get(f"/satisfaction/surveys/{raw}/").status_code == 404

@@ -121,3 +121,15 @@ def test_schema_documents_the_routes(client):
     ]:
         operations = schema["paths"][path]
         assert all(op.get("summary") for op in operations.values()), path
+
+
+@pytest.mark.parametrize("raw", ["abc", "%C2%B2", "1e5", "100000000000000000000"])
+def test_malformed_ids_are_404_not_500(api_for, agent_a, manager_a, raw):
+    for person in (agent_a, manager_a):
+        api = api_for(person)
+        for url in (
+            f"/api/v1/satisfaction/survey-invitations/{raw}/",
+            f"/api/v1/satisfaction/follow-ups/{raw}/",
+        ):
+            response = api.get(url)
+            assert response.status_code in (403, 404), (url, response.status_code)
