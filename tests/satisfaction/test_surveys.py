@@ -221,3 +221,33 @@ def test_survey_list_queries_are_constant(login, questionnaire, manager_a):
         assert web.get(url).status_code == 200
     assert SurveyInvitation.objects.filter(person=manager_a).count() == 9
     assert len(small) == len(large) <= 10
+
+
+def test_answers_close_with_the_period(questionnaire, manager_a):
+    from itsm.exceptions import ApplicationError
+
+    surveys_send_due(now=NOV_2)
+    invitation = SurveyInvitation.objects.get(person=manager_a)
+    with pytest.raises(ApplicationError, match="period has ended"):
+        survey_answer_submit(
+            actor=manager_a,
+            invitation=invitation,
+            answers=answers_for(questionnaire, "4", "8"),
+            now=datetime(2027, 1, 1, 0, 5, tzinfo=SHANGHAI),
+        )
+    assert SurveyInvitation.objects.get(pk=invitation.pk).answered_at is None
+
+
+def test_sampled_end_user_answers_their_own_survey(login, questionnaire, user_a1, manager_a):
+    questionnaire.end_user_sample_size = 1
+    questionnaire.save()
+    surveys_send_due()
+    invitation = SurveyInvitation.objects.get(person=user_a1)
+    web = login(user_a1)
+    assert questionnaire.title in web.get(reverse("satisfaction:survey-list")).content.decode()
+    speed, nps, _free = questionnaire.questions.order_by("position")
+    url = reverse("satisfaction:survey-answer", args=[invitation.pk])
+    assert web.post(url, {f"q{speed.pk}": "3", f"q{nps.pk}": "6"}).status_code == 302
+    manager_invitation = SurveyInvitation.objects.get(person=manager_a)
+    other = reverse("satisfaction:survey-answer", args=[manager_invitation.pk])
+    assert web.get(other).status_code == 404
