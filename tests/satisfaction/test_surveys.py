@@ -251,3 +251,16 @@ def test_sampled_end_user_answers_their_own_survey(login, questionnaire, user_a1
     manager_invitation = SurveyInvitation.objects.get(person=manager_a)
     other = reverse("satisfaction:survey-answer", args=[manager_invitation.pk])
     assert web.get(other).status_code == 404
+
+
+def test_service_refuses_an_answer_for_someone_else(questionnaire, manager_a, client_a):
+    from itsm.exceptions import ApplicationError
+
+    colleague = make_user(role="client_manager", client=client_a, username="colleague2")
+    surveys_send_due()
+    invitation = SurveyInvitation.objects.get(person=manager_a)
+    with pytest.raises(ApplicationError, match="sent to someone else"):
+        survey_answer_submit(
+            actor=colleague, invitation=invitation, answers=answers_for(questionnaire, "1", "0")
+        )
+    assert not SurveyAnswer.objects.exists()
