@@ -37,6 +37,11 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.tickets_auto_close",
         "schedule": crontab(minute=7),
     },
+    # https://crontab.guru/#30_9_*_*_* - daily 09:30: this period's client surveys, reminders
+    "surveys-send-due": {
+        "task": "reports.satisfaction.tasks.surveys_send_due",
+        "schedule": crontab(minute=30, hour=9),
+    },
 }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "users_portal",
     "reports",
     "reports.complaints",
+    "reports.satisfaction",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Resolved tickets close after this many days unless the requester reopens them first.
 TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 5)
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 180)
+# A rating at or below this opens a service-recovery follow-up for the team lead.
+CSAT_LOW_SCORE_THRESHOLD = env_int("CSAT_LOW_SCORE_THRESHOLD", 2)
+# Emailed one-click rating links stop working after this many days.
+CSAT_LINK_MAX_AGE_DAYS = env_int("CSAT_LINK_MAX_AGE_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from clients.models import Client, Site, Team, User
 from reports.complaints.models import Complaint
+from reports.satisfaction.models import FollowUp, SurveyRound
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,8 @@ ACCOUNTS = {"admin", "agent1", "agent2", "manager_a", "user_a1", "user_a2", "man
 
 
 def counts():
-    return [m.objects.count() for m in (Client, Site, Team, User, Ticket, Complaint)]
+    models = (Client, Site, Team, User, Ticket, Complaint, FollowUp, SurveyRound)
+    return [m.objects.count() for m in models]
 
 
 def test_seed_is_idempotent(settings):
@@ -29,6 +31,9 @@ def test_seed_is_idempotent(settings):
     sources = list(Complaint.objects.values_list("source", flat=True))
     assert sources.count("direct") >= 2 and sources.count("via_client") >= 2
     assert len(set(Complaint.objects.values_list("status", flat=True))) >= 3
+    # Satisfaction: a low rating with its follow-up, and this period's survey for each client.
+    assert FollowUp.objects.filter(rating__score__lte=2).count() == 1
+    assert SurveyRound.objects.count() == 2
 
 
 def test_refuses_with_debug_off(settings):

@@ -18,6 +18,11 @@ EXEMPT = {
     "api-docs",
     "api-token",  # credentials in, token out (tests/clients)
     "clients:invitation-accept",  # keyed by a secret token (tests/clients/test_invitations.py)
+    # Signed single-use rating tokens, no sign-in; forged/other-ticket/expired/reused refused in
+    # tests/satisfaction/test_csat_links.py and test_csat_api.py.
+    "satisfaction:rating-by-token",
+    "satisfaction:rating-comment",
+    "rating-by-token",
 }
 
 # name -> (method, function of the world returning URL args for client A's objects)
@@ -71,6 +76,18 @@ CASES = {
     "complaint-accept": ("post", lambda w: [w["complaint"].pk]),
     "complaint-reject": ("post", lambda w: [w["complaint"].pk]),
     "complaint-comment": ("post", lambda w: [w["complaint"].pk]),
+    "satisfaction:survey-list": ("get", lambda w: []),
+    "satisfaction:survey-answer": ("get", lambda w: [w["invitation"].pk]),
+    "satisfaction:survey-results": ("get", lambda w: []),
+    "satisfaction:followup-list": ("get", lambda w: []),
+    "satisfaction:followup-done": ("post", lambda w: [w["follow_up"].pk]),
+    "survey-invitation-list": ("get", lambda w: []),
+    "survey-invitation-detail": ("get", lambda w: [w["invitation"].pk]),
+    "survey-invitation-answer": ("post", lambda w: [w["invitation"].pk]),
+    "survey-answer-list": ("get", lambda w: []),
+    "follow-up-list": ("get", lambda w: []),
+    "follow-up-detail": ("get", lambda w: [w["follow_up"].pk]),
+    "follow-up-done": ("post", lambda w: [w["follow_up"].pk]),
 }
 
 
@@ -101,6 +118,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from clients.services import api_token_create
     from reports.notices.services import TargetSpec, notice_create
     from reports.complaints.services import complaint_open
+    from tests.satisfaction.isolation import satisfaction_world
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
@@ -129,7 +147,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         tickets=[ticket_a1],
     )
     markers += [complaint.reference, complaint.subject]
-    return {
+    world = {
         "ticket": ticket_a1,
         "client": client_a,
         "attachment": attachment,
@@ -138,6 +156,8 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         "complaint": complaint,
         "markers": markers,
     }
+    satisfaction_world(world, client_a, user_a1)
+    return world
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

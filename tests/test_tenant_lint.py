@@ -20,6 +20,11 @@ TENANT_MODELS = (
     "Survey",
     "SurveyResponse",
     "TierAssignment",
+    "CsatRequest",
+    "FollowUp",
+    "SurveyRound",
+    "SurveyInvitation",
+    "SurveyAnswer",
 )
 PATTERN = re.compile(r"\b(" + "|".join(TENANT_MODELS) + r")\.objects\.(?!visible_to\(|none\(\))")
 SCANNED = [

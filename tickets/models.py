@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -280,16 +281,21 @@ class Attachment(models.Model):
 
 
 class Rating(models.Model):
-    """The requester's 1-5 satisfaction with a resolved ticket (CSAT)."""
+    """The requester's 1-5 satisfaction with one resolution of a ticket (CSAT).
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    A ticket reopened and resolved again is rated again; its latest rating is the one that counts.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    # 1 for the first time the ticket was resolved, 2 after a reopen and a second resolution...
+    resolution = models.PositiveSmallIntegerField(_("resolution"), default=1)
     score = models.PositiveSmallIntegerField(_("score"), choices=[(i, str(i)) for i in range(1, 6)])
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     objects = TicketRowQuerySet.as_manager()
 
@@ -299,8 +305,12 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "resolution"], name="rating_once_per_resolution"
+            ),
         ]
+        indexes = [models.Index(fields=["client", "created_at"], name="rating_client_time")]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id}: {self.score}"
+        return f"{self.ticket_id}#{self.resolution}: {self.score}"

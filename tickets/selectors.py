@@ -2,7 +2,8 @@
 
 import re
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -111,7 +112,24 @@ def attachment_get_for(*, user, attachment_id) -> Attachment:
 
 
 def rating_for(*, user, ticket: Ticket) -> Rating | None:
-    return Rating.objects.visible_to(user).filter(ticket=ticket).first()
+    """The rating of the ticket's current resolution; None once reopened, until rated again."""
+    resolutions = (
+        TicketEvent.objects.filter(
+            ticket=OuterRef("ticket"),
+            kind=TicketEvent.Kind.STATUS,
+            field="status",
+            new_value=Status.RESOLVED,
+        )
+        .order_by()
+        .values("ticket")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Rating.objects.visible_to(user)
+        .filter(ticket=ticket, resolution=Coalesce(Subquery(resolutions), 1))
+        .first()
+    )
 
 
 def requester_other_open_tickets(*, user, ticket: Ticket, limit: int = 5):

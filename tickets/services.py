@@ -32,7 +32,7 @@ from .models import (
     TicketEvent,
     Urgency,
 )
-from .signals import ticket_changed
+from .signals import ticket_changed, ticket_rated
 from .workflow import ensure_transition_allowed
 
 
@@ -516,29 +516,88 @@ def attachment_add(*, actor: User, ticket: Ticket, upload, internal: bool = Fals
     )
 
 
+def ticket_resolution_number(ticket: Ticket) -> int:
+    """How many times `ticket` was resolved: the resolution a rating belongs to."""
+    return ticket.events.filter(
+        kind=TicketEvent.Kind.STATUS, field="status", new_value=Status.RESOLVED
+    ).count()
+
+
 @transaction.atomic
-def ticket_rate(*, actor: User, ticket: Ticket, score: int, comment: str = "") -> Rating:
-    """The requester rates a resolved or closed ticket once (1-5)."""
+def ticket_rate(
+    *,
+    actor: User,
+    ticket: Ticket,
+    score,
+    comment: str = "",
+    resolution: int | None = None,
+    now=None,
+) -> Rating:
+    """The requester rates the current resolution of a resolved or closed ticket once (1-5).
+
+    Locks the ticket row, so of two simultaneous ratings one wins and the other is told the
+    ticket is already rated (instead of a unique violation). `resolution` (from an emailed link)
+    must still be the current one: a link sent before a reopen is refused. Sends `ticket_rated`
+    inside the transaction (the satisfaction app opens follow-ups for low scores).
+    """
+    now = now or timezone.now()
     ensure_is_requester_side(actor, ticket)
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ApplicationError(_("The rating must be 1 to 5."), {"code": "bad_score"})
+    ticket = ticket_lock(ticket=ticket)
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
-        raise ApplicationError(_("You can rate a ticket once it is resolved."))
-    if not 1 <= int(score) <= 5:
-        raise ApplicationError(_("The rating must be 1 to 5."))
-    if Rating.objects.filter(ticket=ticket).exists():
-        raise ApplicationError(_("You have already rated this ticket."))
+        raise ApplicationError(
+            _("You can rate a ticket once it is resolved."), {"code": "not_resolved"}
+        )
+    current = ticket_resolution_number(ticket) or 1
+    if resolution is not None and resolution != current:
+        raise ApplicationError(
+            _("This ticket was reopened after this rating link was sent; use the newest link."),
+            {"code": "stale_resolution"},
+        )
+    if Rating.objects.filter(ticket=ticket, resolution=current).exists():
+        raise ApplicationError(_("You have already rated this ticket."), {"code": "already_rated"})
+    comment = comment.strip()
     rating = Rating.objects.create(
         ticket=ticket,
         client_id=ticket.client_id,
-        score=int(score),
-        comment=comment.strip(),
+        resolution=current,
+        score=score,
+        comment=comment,
         rated_by=actor,
+        created_at=now,
     )
     event_record(
-        ticket=ticket,
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.RATING, new_value=str(score), body=comment
+    )
+    ticket_rated.send(Rating, rating=rating, ticket=ticket, actor=actor, now=now)
+    return rating
+
+
+@transaction.atomic
+def ticket_rating_comment(*, actor: User, rating: Rating, comment: str) -> Rating:
+    """Add the optional comment to a rating given without one (the email link's second step)."""
+    ensure_is_requester_side(actor, rating.ticket)
+    comment = comment.strip()
+    if not comment:
+        raise ApplicationError(_("Write a comment, or simply close this page."))
+    rating = Rating.objects.select_for_update().get(pk=rating.pk)
+    if rating.comment:
+        raise ApplicationError(
+            _("A comment was already added to this rating."), {"code": "already_commented"}
+        )
+    rating.comment = comment[:2000]
+    rating.save(update_fields=["comment"])
+    event_record(
+        ticket=rating.ticket,
         actor=actor,
         kind=TicketEvent.Kind.RATING,
-        new_value=str(score),
-        body=comment.strip(),
+        new_value=str(rating.score),
+        body=rating.comment,
     )
     return rating
 

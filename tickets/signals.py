@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the writing transaction after a ticket row changed.
 # kwargs: ticket, actor, change ("created", "status", "priority", "reply", "reopened", ...), now
 ticket_changed = Signal()
+
+# Sent inside the rating transaction after a Rating row was written.
+# kwargs: rating, ticket, actor, now
+ticket_rated = Signal()

@@ -64,6 +64,17 @@ DEMO_TICKETS = [
         "description": "下周一有新员工入职，需要准备一台笔记本。",
     },
     {
+        "requester": "user_a2",
+        "subject": "打印机驱动反复出错 / Printer driver keeps failing",
+        "category": "printer",
+        "impact": 3,
+        "urgency": 2,
+        "state": "closed",
+        # A low rating: opens a service-recovery follow-up for the team lead.
+        "rating": (2, "修了三次还是坏。/ Fixed three times, still broken."),
+        "description": "每天早上打印机驱动都报错。",
+    },
+    {
         "requester": "user_b1",
         "subject": "仓库扫码系统慢 / Warehouse scanning slow",
         "category": "business-app",
@@ -111,7 +122,8 @@ def advance_demo_ticket(spec: dict, *, requester: User, admin: User):
     )
     if state == "closed":
         ticket = services.ticket_change_status(actor=requester, ticket=ticket, status=Status.CLOSED)
-        services.ticket_rate(actor=requester, ticket=ticket, score=5, comment="很快，谢谢！")
+        score, comment = spec.get("rating", (5, "很快，谢谢！"))
+        services.ticket_rate(actor=requester, ticket=ticket, score=score, comment=comment)
     return ticket
 
 

@@ -15,6 +15,7 @@ from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team
 from itsm.tenancy import Role
 from reports.models import Notice
 from reports.complaints.demo import seed_complaints
+from reports.satisfaction.demo import seed_satisfaction
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
 from users_portal.demo import DEMO_NOTICES, DEMO_TICKETS, advance_demo_ticket, publish_demo_notice
@@ -161,6 +162,7 @@ class Command(BaseCommand):
         created += self.seed_tickets(admin)
         created += self.seed_notices(admin)
         created += seed_complaints()
+        created += seed_satisfaction()
         return created
 
     def seed_service_levels(self) -> int:

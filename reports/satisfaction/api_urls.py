@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .api import FollowUpViewSet, RatingByTokenView, SurveyAnswerViewSet, SurveyInvitationViewSet
+
+router = SimpleRouter()
+router.register("survey-invitations", SurveyInvitationViewSet, basename="survey-invitation")
+router.register("survey-answers", SurveyAnswerViewSet, basename="survey-answer")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+
+urlpatterns = [
+    path("ratings/by-token/", RatingByTokenView.as_view(), name="rating-by-token"),
+    *router.urls,
+]
