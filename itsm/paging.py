@@ -9,7 +9,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .params import parse_page
+from .params import MAX_PAGE, parse_page
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Page:
 def page_of(queryset, raw_number, per_page: int = 50) -> Page:
     """Page `raw_number` (as the query string gave it; junk is page 1, huge ones are capped)."""
     number = parse_page(raw_number)
+    if number > MAX_PAGE:
+        return Page(object_list=[], number=number, has_next=False)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     return Page(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)

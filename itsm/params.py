@@ -11,7 +11,8 @@ import re
 
 # Largest value of a BIGINT column on PostgreSQL and of an INTEGER on SQLite.
 MAX_ID = 2**63 - 1
-# Beyond this a page is empty on any table this app will hold; it keeps OFFSET within range.
+# Pages past this are served empty: OFFSET stays far within range, and a crawler following
+# "next" links ends.
 MAX_PAGE = 100_000
 MAX_TEXT = 200
 _DIGITS = re.compile(r"[0-9]{1,19}")
@@ -32,13 +33,14 @@ def parse_id(raw) -> int | None:
 
 
 def parse_page(raw) -> int:
-    """Page number from a query string: junk is page 1, huge numbers the last page we serve."""
+    """Page number from a query string: junk is page 1; anything past MAX_PAGE reads as
+    MAX_PAGE + 1, a page served empty without asking the database."""
     text = str(raw or "").strip()
     if not text.isascii() or not text.isdigit():
         return 1
     if len(text) > len(str(MAX_PAGE)):
-        return MAX_PAGE
-    return min(max(1, int(text)), MAX_PAGE)
+        return MAX_PAGE + 1
+    return min(max(1, int(text)), MAX_PAGE + 1)
 
 
 def clean_text(raw, max_length: int = MAX_TEXT) -> str:

@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.models.Status",
         "ComplaintStatusEnum": "reports.complaints.models.Status",
     },
+    "PATH_CONVERTER_OVERRIDES": {"id": int},  # itsm.params.IdConverter
 }
 
 # Celery: Redis when REDIS_URL is set, else an embedded broker in files under var/.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ServiceCategory, Site
+from itsm.fields import IdField, RowChoiceField
 from itsm.forms import Form
 
 from .models import Impact, Priority, Status, Urgency
@@ -30,7 +31,7 @@ class MultipleFileField(forms.FileField):
 
 
 class TicketCreateForm(Form):
-    category = forms.ModelChoiceField(
+    category = RowChoiceField(
         label=_("What is it about?"), queryset=ServiceCategory.objects.none(), required=False
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -40,7 +41,7 @@ class TicketCreateForm(Form):
     urgency = forms.TypedChoiceField(
         label=_("How urgent is it?"), choices=Urgency.choices, coerce=int, initial=Urgency.MEDIUM
     )
-    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
+    site = RowChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -70,7 +71,7 @@ class ReplyForm(Form):
 
 
 class VersionedForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IdField(widget=forms.HiddenInput)
 
 
 class StatusForm(VersionedForm):
@@ -90,7 +91,7 @@ class PriorityForm(VersionedForm):
 
 
 class CategoryForm(VersionedForm):
-    category = forms.ModelChoiceField(
+    category = RowChoiceField(
         label=_("Category"), queryset=ServiceCategory.objects.none(), required=False
     )
 
@@ -100,8 +101,8 @@ class CategoryForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=None, required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    assignee = RowChoiceField(label=_("Agent"), queryset=None, required=False)
+    team = RowChoiceField(label=_("Team"), queryset=None, required=False)
 
     def __init__(self, *args, agents, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +143,7 @@ class RatingForm(Form):
 
 class BulkForm(Form):
     action = forms.ChoiceField(choices=[("assign", "assign"), ("status", "status")])
-    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    assignee = RowChoiceField(queryset=None, required=False)
     status = forms.ChoiceField(choices=[("", "—"), *Status.choices], required=False)
 
     def __init__(self, *args, agents, **kwargs):

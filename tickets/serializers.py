@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from clients.models import ServiceCategory, Site, Team, User
+from itsm.fields import ApiIdField, ApiRowField
 
 from .models import Attachment, Impact, Priority, Rating, Status, Ticket, TicketEvent, Urgency
 
@@ -46,10 +47,8 @@ class TicketSerializer(serializers.ModelSerializer):
 class TicketCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), required=False)
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=ServiceCategory.objects.filter(is_active=True), required=False
-    )
+    site = ApiRowField(queryset=Site.objects.none(), required=False)
+    category = ApiRowField(queryset=ServiceCategory.objects.filter(is_active=True), required=False)
     impact = serializers.ChoiceField(choices=Impact.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     requester = serializers.SlugRelatedField(
@@ -68,22 +67,18 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 class TicketUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused (409)."
-    )
+    version = ApiIdField(help_text="The version you read; a stale one is refused (409).")
     subject = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=20000, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    category = serializers.PrimaryKeyRelatedField(
+    category = ApiRowField(
         queryset=ServiceCategory.objects.filter(is_active=True), required=False, allow_null=True
     )
 
 
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused (409)."
-    )
+    version = ApiIdField(help_text="The version you read; a stale one is refused (409).")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -91,10 +86,8 @@ class AssignSerializer(serializers.Serializer):
     assignee = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.none(), required=False
     )
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
-    version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused (409)."
-    )
+    team = ApiRowField(queryset=Team.objects.all(), required=False)
+    version = ApiIdField(help_text="The version you read; a stale one is refused (409).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -99,13 +99,14 @@ def ensure_can_work_on(actor: User, ticket: Ticket) -> None:
 
 
 def ensure_is_requester_side(actor: User, ticket: Ticket) -> None:
-    """The requester, or a site lead of the ticket's site."""
-    if actor.role != Role.END_USER or actor.client_id != ticket.client_id:
-        raise PermissionDenied(_("Only the person who reported this can do that."))
-    if actor.pk != ticket.requester_id and not (
-        actor.is_site_lead and actor.site_id == ticket.site_id
-    ):
-        raise PermissionDenied(_("Only the person who reported this can do that."))
+    """The requester, whatever their client-side role (staff file tickets for client managers
+    too), or a site lead of the ticket's site."""
+    if not actor.is_provider_staff and actor.client_id == ticket.client_id:
+        if actor.pk == ticket.requester_id:
+            return
+        if actor.role == Role.END_USER and actor.is_site_lead and actor.site_id == ticket.site_id:
+            return
+    raise PermissionDenied(_("Only the person who reported this can do that."))
 
 
 def ensure_can_write(actor: User, ticket: Ticket, *, internal: bool, internal_refusal: str) -> None:

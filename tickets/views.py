@@ -17,7 +17,16 @@ from itsm.tenancy import Role
 
 from . import selectors, services
 from .attachments import attachment_response
-from .forms import AssignForm, BulkForm, CategoryForm, EditForm, PriorityForm, ReplyForm, StatusForm
+from .forms import (
+    AssignForm,
+    BulkForm,
+    CategoryForm,
+    EditForm,
+    PriorityForm,
+    RatingForm,
+    ReplyForm,
+    StatusForm,
+)
 from .models import Priority, Status
 from .presenters import options, prepare_rows, queue_rows_html
 
@@ -303,19 +312,91 @@ class ClientTicketListView(ClientManagerMixin, TemplateView):
         }
 
 
-class ClientTicketDetailView(ClientManagerMixin, TemplateView):
-    template_name = "tickets/ticket_client_detail.html"
+class RequesterActionsMixin:
+    """The requester's own moves (reply, confirm, reopen, withdraw, rate) on whichever page shows
+    them their ticket: the end user's portal, or the client manager's detail page when staff
+    filed the ticket for the manager. The services decide who may; pages only offer."""
 
-    def get_context_data(self, ticket_id, **kwargs):
-        user = self.request.user
-        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
+    STATUS_ACTIONS = {
+        "confirm": Status.CLOSED,
+        "reopen": Status.REOPENED,
+        "withdraw": Status.CANCELLED,
+    }
+    # Set by the view, which also provides render_page(ticket, *, reply_form, rating_form,
+    # error, status).
+    success_url_name = ""
+
+    def requester_context(self, ticket, *, reply_form=None, rating_form=None) -> dict:
         return {
-            **super().get_context_data(**kwargs),
+            "is_requester": ticket.requester_id == self.request.user.pk,
+            "reply_form": reply_form or ReplyForm(),
+            "rating_form": rating_form or RatingForm(),
+        }
+
+    def post(self, request, ticket_id):
+        user = request.user
+        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
+        action = request.POST.get("action")
+        reply_form = ReplyForm(request.POST, request.FILES) if action == "reply" else None
+        rating_form = RatingForm(request.POST) if action == "rate" else None
+        try:
+            if action == "reply":
+                if not reply_form.is_valid():
+                    raise ApplicationError(_("Please correct the marked fields."))
+                data = reply_form.cleaned_data
+                services.ticket_reply(
+                    actor=user, ticket=ticket, body=data["body"], files=data["files"]
+                )
+            elif action == "rate":
+                if not rating_form.is_valid():
+                    raise ApplicationError(_("Choose a rating from 1 to 5."))
+                data = rating_form.cleaned_data
+                services.ticket_rate(
+                    actor=user, ticket=ticket, score=data["score"], comment=data["comment"]
+                )
+            elif action in self.STATUS_ACTIONS:
+                services.ticket_change_status(
+                    actor=user,
+                    ticket=ticket,
+                    status=self.STATUS_ACTIONS[action],
+                    comment=request.POST.get("comment", ""),
+                )
+            else:
+                raise ApplicationError(_("Unknown action."))
+        except ApplicationError as exc:
+            return self.render_page(
+                ticket,
+                reply_form=reply_form,
+                rating_form=rating_form,
+                error=exc.message,
+                status=exc.status_code,
+            )
+        except PermissionDenied as exc:
+            return self.render_page(ticket, error=str(exc), status=403)
+        messages.success(request, _("Thank you, saved."))
+        return redirect(self.success_url_name, ticket_id=ticket.pk)
+
+
+class ClientTicketDetailView(ClientManagerMixin, RequesterActionsMixin, View):
+    """Read-only for the manager, except on tickets filed with the manager as requester."""
+
+    template_name = "tickets/ticket_client_detail.html"
+    success_url_name = "tickets:ticket-client-detail"
+
+    def render_page(self, ticket, *, reply_form=None, rating_form=None, error=None, status=200):
+        user = self.request.user
+        context = {
             "ticket": ticket,
             "events": selectors.ticket_events_for(user=user, ticket=ticket),
             "rating": selectors.rating_for(user=user, ticket=ticket),
             "extra_panels": workspace_panels(user=user, ticket=ticket),
+            "error": error,
+            **self.requester_context(ticket, reply_form=reply_form, rating_form=rating_form),
         }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, ticket_id):
+        return self.render_page(selectors.ticket_get_for(user=request.user, ticket_id=ticket_id))
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from itsm.exceptions import ApplicationError
-from itsm.tenancy import Role
 
 from .models import Status
 
@@ -47,7 +46,8 @@ def ensure_transition_allowed(*, actor, current: str, target: str) -> None:
         )
     if actor.is_provider_staff:
         return
-    if actor.role == Role.END_USER and (current, target) in REQUESTER_TRANSITIONS:
+    # The caller has checked that a client-side actor is the requester's side (services).
+    if (current, target) in REQUESTER_TRANSITIONS:
         return
     raise PermissionDenied(
         _("Only the service desk can set a ticket to “%(target)s”.")

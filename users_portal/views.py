@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,8 @@ from itsm.paging import page_of
 from itsm.tenancy import Role
 from reports.notices.services import notices_mark_seen
 from tickets import selectors, services
-from tickets.forms import RatingForm, ReplyForm, TicketCreateForm
-from tickets.models import Status
+from tickets.forms import TicketCreateForm
+from tickets.views import RequesterActionsMixin
 
 from .selectors import notices_for
 
@@ -91,15 +90,11 @@ class TicketCreateView(EndUserMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class TicketDetailView(EndUserMixin, View):
+class TicketDetailView(EndUserMixin, RequesterActionsMixin, View):
     """The public timeline, reply and attach, 'solved' / 'still broken', and the rating."""
 
     template_name = "users_portal/ticket_detail.html"
-    STATUS_ACTIONS = {
-        "confirm": Status.CLOSED,
-        "reopen": Status.REOPENED,
-        "withdraw": Status.CANCELLED,
-    }
+    success_url_name = "portal:ticket-detail"
 
     def render_page(self, ticket, *, reply_form=None, rating_form=None, error=None, status=200):
         user = self.request.user
@@ -107,54 +102,10 @@ class TicketDetailView(EndUserMixin, View):
             "ticket": ticket,
             "events": selectors.ticket_events_for(user=user, ticket=ticket),
             "rating": selectors.rating_for(user=user, ticket=ticket),
-            "reply_form": reply_form or ReplyForm(),
-            "rating_form": rating_form or RatingForm(),
             "error": error,
+            **self.requester_context(ticket, reply_form=reply_form, rating_form=rating_form),
         }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, ticket_id):
         return self.render_page(selectors.ticket_get_for(user=request.user, ticket_id=ticket_id))
-
-    def post(self, request, ticket_id):
-        user = request.user
-        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-        action = request.POST.get("action")
-        reply_form = ReplyForm(request.POST, request.FILES) if action == "reply" else None
-        rating_form = RatingForm(request.POST) if action == "rate" else None
-        try:
-            if action == "reply":
-                if not reply_form.is_valid():
-                    raise ApplicationError(_("Please correct the marked fields."))
-                data = reply_form.cleaned_data
-                services.ticket_reply(
-                    actor=user, ticket=ticket, body=data["body"], files=data["files"]
-                )
-            elif action == "rate":
-                if not rating_form.is_valid():
-                    raise ApplicationError(_("Choose a rating from 1 to 5."))
-                data = rating_form.cleaned_data
-                services.ticket_rate(
-                    actor=user, ticket=ticket, score=data["score"], comment=data["comment"]
-                )
-            elif action in self.STATUS_ACTIONS:
-                services.ticket_change_status(
-                    actor=user,
-                    ticket=ticket,
-                    status=self.STATUS_ACTIONS[action],
-                    comment=request.POST.get("comment", ""),
-                )
-            else:
-                raise ApplicationError(_("Unknown action."))
-        except ApplicationError as exc:
-            return self.render_page(
-                ticket,
-                reply_form=reply_form,
-                rating_form=rating_form,
-                error=exc.message,
-                status=exc.status_code,
-            )
-        except PermissionDenied as exc:
-            return self.render_page(ticket, error=str(exc), status=403)
-        messages.success(request, _("Thank you, saved."))
-        return redirect("portal:ticket-detail", ticket_id=ticket.pk)

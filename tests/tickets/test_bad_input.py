@@ -143,10 +143,33 @@ def test_parse_id(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("3", 3), ("", 1), ("0", 1), ("²", 1), ("abc", 1), (HUGE, params.MAX_PAGE)],
+    [
+        ("3", 3),
+        ("", 1),
+        ("0", 1),
+        ("²", 1),
+        ("abc", 1),
+        (str(params.MAX_PAGE), params.MAX_PAGE),
+        (HUGE, params.MAX_PAGE + 1),
+        (str(2**63 - 1), params.MAX_PAGE + 1),
+    ],
 )
 def test_parse_page(raw, expected):
     assert params.parse_page(raw) == expected
+
+
+def test_page_past_the_cap_is_empty_without_a_query(django_assert_num_queries, ticket_a1):
+    from itsm.paging import page_of
+    from tickets.models import Ticket
+
+    with django_assert_num_queries(0):
+        page = page_of(Ticket.objects.all(), str(2**63 - 1))
+    assert list(page) == [] and not page.has_next and page.has_previous
+
+
+def test_api_page_past_the_cap_has_no_next_link(api_for, agent_a, ticket_a1):
+    body = api_for(agent_a).get("/api/v1/tickets/", {"page": HUGE}).json()
+    assert body["results"] == [] and body["next"] is None and body["previous"]
 
 
 def test_clean_text_drops_nul_and_bounds_length():
