@@ -111,3 +111,15 @@ def test_ci_runs_on_postgresql_and_redis():
     script = (Path(__file__).resolve().parent.parent / ".ci/run").read_text()
     assert "export CI=true" in script
     assert "export DATABASE_URL=postgres://" in script and "export REDIS_URL=redis://" in script
+
+
+def test_illegal_move_names_both_states_and_what_is_allowed(agent_a, ticket_a1):
+    """People read the message; API clients read `allowed` to offer the legal next steps."""
+    waiting = in_status(ticket_a1, Status.WAITING)
+    with pytest.raises(ApplicationError) as refusal:
+        services.ticket_change_status(actor=agent_a, ticket=waiting, status=Status.ASSIGNED)
+    assert refusal.value.message == "A ticket that is “Waiting on user” cannot become “Assigned”."
+    assert refusal.value.extra == {
+        "code": "illegal_transition",
+        "allowed": [Status.CANCELLED, Status.IN_PROGRESS, Status.RESOLVED],
+    }
