@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test bench lint messages install clean
+.PHONY: run test bench lint messages mutate install clean
 
 install: $(STAMP)
 
@@ -34,6 +34,14 @@ test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: export SECURE_SSL_REDIRECT ?= false
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Mutation testing, outside CI (slow): mutants of the rules in [tool.mutmut] that no test kills.
+# All of them: `make mutate`; one module: `make mutate MUTANTS='tickets.workflow*'`.
+mutate: export SECRET_KEY ?= insecure-key-for-tests-only
+mutate: export SECURE_SSL_REDIRECT ?= false
+mutate: $(STAMP)
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

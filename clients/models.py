@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -75,6 +75,10 @@ class Client(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def local_date(self, now: datetime) -> date:
+        """The calendar date at the client's offices; agreement periods are in these dates."""
+        return now.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
 
     def clean(self):
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from itsm.tenancy import Role, TenantQuerySet, sees_everything
+from itsm.tenancy import STAFF_ROLES, Role, TenantQuerySet
 
 
 class ClientQuerySet(TenantQuerySet):
@@ -33,16 +33,8 @@ class InvitationQuerySet(TenantQuerySet):
 class UserQuerySet(TenantQuerySet):
     """People: staff see client-side people of the clients they serve and other staff."""
 
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if sees_everything(user):
-            return self
-        if user.role == Role.AGENT:
-            return self.filter(
-                Q(client__in=user.served_client_ids()) | Q(role__in=[Role.AGENT, Role.ADMIN])
-            )
-        return super().visible_to(user)
+    def for_agent(self, user):
+        return self.filter(Q(client__in=user.served_client_ids()) | Q(role__in=STAFF_ROLES))
 
     def for_end_user(self, user):
         if user.is_site_lead and user.site_id:

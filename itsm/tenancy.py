@@ -40,8 +40,9 @@ def client_side_blocked(user) -> bool:
 class TenantQuerySet(models.QuerySet):
     """Base queryset for rows owned by a client.
 
-    `client_lookup` is the path from the row to the Client's id. Subclasses narrow what an end
-    user sees by overriding `for_end_user`.
+    `client_lookup` is the path from the row to the Client's id. Subclasses adjust what an
+    agent sees by overriding `for_agent` and narrow what an end user sees by overriding
+    `for_end_user`; the rest of the rule (inactive, admins, suspended clients) stays here.
     """
 
     client_lookup = "client"
@@ -52,13 +53,16 @@ class TenantQuerySet(models.QuerySet):
         if sees_everything(user):
             return self
         if user.role == Role.AGENT:
-            return self.filter(**{f"{self.client_lookup}__in": user.served_client_ids()})
+            return self.for_agent(user)
         if client_side_blocked(user):
             return self.none()
         scoped = self.filter(**{self.client_lookup: user.client_id})
         if user.role == Role.END_USER:
             return scoped.for_end_user(user)
         return scoped
+
+    def for_agent(self, user):
+        return self.filter(**{f"{self.client_lookup}__in": user.served_client_ids()})
 
     def for_end_user(self, user):
         return self

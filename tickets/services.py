@@ -67,13 +67,11 @@ def ticket_reference_allocate(*, client: Client) -> tuple[int, str]:
     raise RuntimeError("ticket counter row missing")
 
 
-def agreement_covers(*, client: Client, category: ServiceCategory) -> bool:
-    today = timezone.localdate()
-    return (
-        ServiceAgreement.objects.filter(client=client, categories=category, start_date__lte=today)
-        .exclude(end_date__lt=today)
-        .exists()
-    )
+def agreement_covers(*, client: Client, category: ServiceCategory, now=None) -> bool:
+    """An agreement of `client` covers `category` on the client's own calendar date."""
+    day = client.local_date(now or timezone.now())
+    agreements = ServiceAgreement.objects.filter(client=client, categories=category)
+    return any(agreement.covers(day) for agreement in agreements)
 
 
 def ensure_can_file_for(actor: User, requester: User) -> None:
@@ -207,7 +205,7 @@ def ticket_create(
         raise ApplicationError(_("Choose the site where the problem is."))
     if site.client_id != client.pk:
         raise ApplicationError(_("The site belongs to another client."))
-    if category is not None and not agreement_covers(client=client, category=category):
+    if category is not None and not agreement_covers(client=client, category=category, now=now):
         raise ApplicationError(
             _("“%(category)s” is not covered by the service agreement.") % {"category": category}
         )
