@@ -116,8 +116,8 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from django.utils import timezone
 
     from clients.services import api_token_create
-    from reports.notices.services import TargetSpec, notice_create
     from reports.complaints.services import complaint_open
+    from reports.notices.services import TargetSpec, notice_create
     from tests.satisfaction.isolation import satisfaction_world
     from tickets.services import attachment_add
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
 from itsm.tenancy import Role
-from reports.models import Notice
 from reports.complaints.demo import seed_complaints
+from reports.models import Notice
 from reports.satisfaction.demo import seed_satisfaction
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
 from tickets.models import Ticket
