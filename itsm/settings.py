@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tickets",
     "users_portal",
     "reports",
+    "reports.dashboards",
 ]
 
 MIDDLEWARE = [
