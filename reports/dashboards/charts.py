@@ -6,8 +6,9 @@ Every text is escaped here, so the result may be marked safe.
 
 from django.utils.html import escape
 
-W, H = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 44
+# A narrow view box with large type: scaled down to a phone's width the text stays readable.
+W, H = 480, 250
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 30, 36
 FONT = "'Noto Sans CJK SC','Noto Sans SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif"
 COLORS = ("#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed")
 
@@ -24,8 +25,8 @@ def _nice_max(value: float) -> float:
 
 def _frame(title: str, body: list[str], legend: list[tuple[str, str]], height: int = H) -> str:
     items = "".join(
-        f'<rect x="{LEFT + i * 150}" y="8" width="10" height="10" fill="{color}"/>'
-        f'<text x="{LEFT + i * 150 + 14}" y="17" font-size="11">{escape(name)}</text>'
+        f'<rect x="{LEFT + i * 120}" y="8" width="10" height="10" fill="{color}"/>'
+        f'<text x="{LEFT + i * 120 + 14}" y="17" font-size="13">{escape(name)}</text>'
         for i, (name, color) in enumerate(legend)
     )
     return (
@@ -45,16 +46,16 @@ def _axis(y_max: float, unit: str = "") -> list[str]:
         label = f"{value:g}{unit}"
         parts.append(
             f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb"/>'
-            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
+            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="12" text-anchor="end">'
             f"{escape(label)}</text>"
         )
     return parts
 
 
 def _x_labels(labels: list[str], step: float) -> list[str]:
-    every = max(1, len(labels) // 8)
+    every = max(1, -(-len(labels) // 6))
     return [
-        f'<text x="{LEFT + step * (i + 0.5):.1f}" y="{H - BOTTOM + 14}" font-size="10" '
+        f'<text x="{LEFT + step * (i + 0.5):.1f}" y="{H - BOTTOM + 14}" font-size="12" '
         f'text-anchor="middle">{escape(label[-5:] if len(label) == 10 else label)}</text>'
         for i, label in enumerate(labels)
         if i % every == 0
@@ -112,21 +113,21 @@ def bar_line_chart(
 def hbar_chart(title: str, labels: list[str], values: list[float], *, unit: str = "") -> str:
     """Horizontal bars, one per label (top categories, sites, the CSAT distribution)."""
     row_h = 26
-    height = TOP + row_h * max(len(labels), 1) + 8
-    name_w = 150
+    height = 8 + row_h * max(len(labels), 1) + 8
+    name_w = 120
     plot_w = W - name_w - RIGHT - 50
     top = max(values, default=0) or 1
     body = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = TOP + row_h * i
+        y = 8 + row_h * i
         w = plot_w * (value or 0) / top
-        short = label if len(label) <= 14 else label[:13] + "…"
+        short = label if len(label) <= 10 else label[:9] + "…"
         body.append(
-            f'<text x="{name_w - 6}" y="{y + 16}" font-size="12" text-anchor="end">'
+            f'<text x="{name_w - 6}" y="{y + 16}" font-size="13" text-anchor="end">'
             f"{escape(short)}</text>"
             f'<rect x="{name_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
             f'fill="{COLORS[0]}"><title>{escape(label)}: {value:g}</title></rect>'
-            f'<text x="{name_w + w + 4:.1f}" y="{y + 16}" font-size="11">'
+            f'<text x="{name_w + w + 4:.1f}" y="{y + 16}" font-size="13">'
             f"{escape(f'{value:g}{unit}')}</text>"
         )
     return _frame(title, body, [], height)

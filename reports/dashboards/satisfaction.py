@@ -1,8 +1,10 @@
 """The dashboard's satisfaction section, in one place so it can be pointed at another source.
 
 For now CSAT comes from tickets.Rating (one rating per ticket, counted on the ticket's
-resolution day in the roll-ups). Average, distribution and response rate are always given
-together: an average of three ratings out of three hundred resolutions means little.
+resolution day in the roll-ups; the comments listed are those of tickets resolved in the period,
+so the lists and the figures describe the same tickets). Average, distribution and response
+rate are always given together: an average of three ratings out of three hundred resolutions
+means little.
 """
 
 from django.utils.translation import gettext as _
@@ -37,7 +39,7 @@ def satisfaction_section(data: DashboardData) -> dict:
     start, end = data.period.utc_bounds(data.client.time_zone)
     ratings = (
         Rating.objects.visible_to(data.user)
-        .filter(client=data.client, created_at__gte=start, created_at__lt=end)
+        .filter(client=data.client, ticket__resolved_at__gte=start, ticket__resolved_at__lt=end)
         .select_related("ticket")
         .only("score", "comment", "created_at", "ticket__id", "ticket__reference")
         .order_by("-created_at", "-id")

@@ -202,8 +202,10 @@ def volume_section(data: DashboardData) -> dict:
         }
         | {"repeat_rate": now["repeat_rate"], "backlog": backlog[-1] if backlog else None},
         "previous": {key: before[key] for key, _better in keys},
+        # More tickets opened or resolved is neither good nor bad news: an arrow, no colour.
         "trends": {
-            key: trend(now[key], before[key], higher_is_better=bool(up)) | {"neutral": up is None}
+            key: trend(now[key], before[key], higher_is_better=bool(up))
+            | ({"good": None} if up is None else {})
             for key, up in keys
         },
         "series": points,
