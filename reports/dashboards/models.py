@@ -45,13 +45,10 @@ MAX_FIELDS = ("resp_minutes_max", "res_minutes_max")
 DIMENSIONS = ("site_id", "tier_name", "priority", "category_id")
 
 
-class DailyRollup(models.Model):
-    """One client's figures for one local day (client time zone) and one cell of site, tier,
-    priority and category. Each fact counts on the day it happened: opened on creation,
-    resolved/ratings on the ticket's resolution day, an SLA outcome on its breach or stop day."""
+class RollupCounters(models.Model):
+    """The additive counters of one cell (site, tier, priority, category) of one client."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("day"))
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
     tier_name = models.CharField(_("tier"), max_length=100, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority)
@@ -85,6 +82,22 @@ class DailyRollup(models.Model):
     objects = DashboardRowQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+
+for _prefix in CLOCK_PREFIXES:
+    for _i in range(HIST_BUCKETS):
+        RollupCounters.add_to_class(f"{_prefix}_h{_i}", models.IntegerField(default=0))
+
+
+class DailyRollup(RollupCounters):
+    """One client's figures for one local day (client time zone) and one cell of site, tier,
+    priority and category. Each fact counts on the day it happened: opened on creation,
+    resolved/ratings on the ticket's resolution day, an SLA outcome on its breach or stop day."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("daily roll-up")
         verbose_name_plural = _("daily roll-ups")
         constraints = [
@@ -99,9 +112,25 @@ class DailyRollup(models.Model):
         return f"{self.client_id} {self.day} {self.site_id}/{self.tier_name}/P{self.priority}"
 
 
-for _prefix in CLOCK_PREFIXES:
-    for _i in range(HIST_BUCKETS):
-        DailyRollup.add_to_class(f"{_prefix}_h{_i}", models.IntegerField(default=0))
+class MonthlyRollup(RollupCounters):
+    """The daily rows of one local month added up: a year of figures is 12 rows per cell
+    instead of 365. Always rewritten from the daily rows of its month."""
+
+    month = models.DateField(_("month"), help_text="First day of the month.")
+
+    class Meta:
+        verbose_name = _("monthly roll-up")
+        verbose_name_plural = _("monthly roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "month", "site", "tier_name", "priority", "category"],
+                name="monthly_rollup_unique_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["client", "month"], name="rollup_client_month")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m} {self.site_id}/{self.tier_name}"
 
 
 class BreachEntry(models.Model):

@@ -17,9 +17,8 @@ from clients.models import Client
 from tickets.models import Ticket
 
 from .metrics import figures, merge, trend
-from .models import DailyRollup
 from .periods import Period
-from .selectors import SERIES_FIELDS
+from .selectors import SERIES_FIELDS, rollup_rows
 
 RISK_CSAT_WEIGHT = 10
 RISK_OPEN_OVERDUE_CAP = 20
@@ -44,12 +43,14 @@ def risk_score(*, compliance, csat, open_overdue: int, previous_compliance) -> f
     return round(score, 1)
 
 
-def _per_client(rows, period: Period, ids: list[int]) -> dict[int, dict]:
-    found = (
-        rows.filter(client_id__in=ids, day__range=(period.start, period.end))
-        .values("client_id")
-        .annotate(**{name: Sum(name) for name in OVERVIEW_FIELDS})
-        .order_by()
+def _per_client(user, period: Period, ids: list[int]) -> dict[int, dict]:
+    found = rollup_rows(
+        user=user,
+        start=period.start,
+        end=period.end,
+        group=("client_id",),
+        aggregates={name: Sum(name) for name in OVERVIEW_FIELDS},
+        client_id__in=ids,
     )
     return {row["client_id"]: row for row in found}
 
@@ -58,9 +59,8 @@ def provider_overview_for(*, user, period: Period, now: datetime) -> list[dict]:
     """One row per client `user` serves: four queries whatever the number of clients/tickets."""
     clients = list(Client.objects.visible_to(user).order_by("name"))
     ids = [client.pk for client in clients]
-    rows = DailyRollup.objects.visible_to(user)
-    current = _per_client(rows, period, ids)
-    previous = _per_client(rows, period.previous(), ids)
+    current = _per_client(user, period, ids)
+    previous = _per_client(user, period.previous(), ids)
     overdue = dict(
         Ticket.objects.visible_to(user)
         .open()

@@ -17,15 +17,25 @@ from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from clients.models import Client
 from sla.models import SlaClock
 from tickets.models import Rating, Status, Ticket, TicketEvent
 from tickets.querysets import OPEN_STATUSES
 
-from .models import HIST_EDGES, BreachEntry, DailyRollup, RollupState
-from .periods import Period
+from .models import (
+    DIMENSIONS,
+    HIST_EDGES,
+    MAX_FIELDS,
+    SUM_FIELDS,
+    BreachEntry,
+    DailyRollup,
+    MonthlyRollup,
+    RollupState,
+)
+from .periods import Period, add_months
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +268,31 @@ def _day_ranges(days: Iterable[date], tz: str) -> list[tuple[datetime, datetime]
     return [Period("custom", start, end).utc_bounds(tz) for start, end in ranges]
 
 
+def client_months_rewrite(*, client: Client, months: Iterable[date] | None) -> int:
+    """Rewrite the monthly rows of `months` (first days; None: all) from the daily rows."""
+    daily = DailyRollup.objects.filter(client=client)
+    monthly = MonthlyRollup.objects.filter(client=client)
+    if months is not None:
+        months = sorted(set(months))
+        if not months:
+            return 0
+        daily = daily.filter(reduce(or_, (Q(day__gte=m, day__lt=add_months(m, 1)) for m in months)))
+        monthly = monthly.filter(month__in=months)
+    monthly.delete()
+    sums = {name: Sum(name) for name in SUM_FIELDS} | {name: Max(name) for name in MAX_FIELDS}
+    rows = (
+        daily.annotate(first_day=TruncMonth("day"))
+        .values("first_day", *DIMENSIONS)
+        .annotate(**sums)
+        .order_by()
+    )
+    MonthlyRollup.objects.bulk_create(
+        (MonthlyRollup(client=client, month=row.pop("first_day"), **row) for row in rows),
+        batch_size=CHUNK,
+    )
+    return MonthlyRollup.objects.filter(client=client).count() if months is None else len(months)
+
+
 @transaction.atomic
 def client_days_recompute(*, client: Client, days: Iterable[date]) -> int:
     """Rebuild the roll-up rows and breach entries of `client` on `days`; returns rows written."""
@@ -271,6 +306,7 @@ def client_days_recompute(*, client: Client, days: Iterable[date]) -> int:
         Q(day__in=days) | Q(ticket_id__in=[b.ticket_id for b in breaches])
     ).delete()
     BreachEntry.objects.bulk_create(breaches, batch_size=CHUNK)
+    client_months_rewrite(client=client, months={day.replace(day=1) for day in days})
     return len(rows)
 
 
@@ -282,6 +318,7 @@ def client_rollups_rebuild(*, client: Client) -> int:
     DailyRollup.objects.bulk_create(rows, batch_size=CHUNK)
     BreachEntry.objects.filter(client=client).delete()
     BreachEntry.objects.bulk_create(breaches, batch_size=CHUNK)
+    client_months_rewrite(client=client, months=None)
     return len(rows)
 
 

@@ -16,7 +16,12 @@ from .metrics import figures, merge, percent, ratio, trend
 from .models import BreachEntry
 from .periods import add_months
 from .satisfaction import satisfaction_section
-from .selectors import DashboardData, client_today, open_overdue_count_for
+from .selectors import (
+    SERIES_BY_MONTH_AFTER_DAYS,
+    DashboardData,
+    client_today,
+    open_overdue_count_for,
+)
 
 BREACHES_LISTED = 20
 TOP = 5
@@ -57,7 +62,7 @@ def breakdown(data: DashboardData, dimension: str) -> list[dict]:
 def granularity(days: int) -> str:
     if days <= 31:
         return "day"
-    if days <= 92:
+    if days <= SERIES_BY_MONTH_AFTER_DAYS:
         return "week"
     return "month"
 

@@ -5,11 +5,13 @@ live count of open tickets past their SLA due (served by the open-ticket partial
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +20,12 @@ from clients.models import Client, ServiceCategory, Site
 from itsm.tenancy import Role
 from tickets.models import Ticket
 
-from .models import DIMENSIONS, MAX_FIELDS, SUM_FIELDS, DailyRollup
-from .periods import Period
+from .metrics import merge
+from .models import DIMENSIONS, MAX_FIELDS, SUM_FIELDS, DailyRollup, MonthlyRollup
+from .periods import Period, add_months, month_end
 
+# Periods longer than this are charted by month (sections.granularity agrees).
+SERIES_BY_MONTH_AFTER_DAYS = 92
 SERIES_FIELDS = (
     "opened",
     "resolved",
@@ -98,32 +103,115 @@ class DashboardData:
     category_names: dict = field(default_factory=dict)
 
 
-def dashboard_data_for(*, user, client: Client, period: Period, now: datetime) -> DashboardData:
-    """Five queries whatever the number of tickets: cells of the period and of the previous
-    period (grouped by site, tier, priority and category), the daily series, the backlog before
-    the period, and the site names (categories are a small shared catalogue)."""
+def month_split(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The whole months inside [start, end] (first days) and the day ranges left over."""
+    months, month = [], start if start.day == 1 else add_months(start, 1)
+    while month_end(month) <= end:
+        months.append(month)
+        month = add_months(month, 1)
+    if not months:
+        return [], [(start, end)]
+    ranges = []
+    if start < months[0]:
+        ranges.append((start, months[0] - timedelta(days=1)))
+    after = month_end(months[-1]) + timedelta(days=1)
+    if after <= end:
+        ranges.append((after, end))
+    return months, ranges
+
+
+def rollup_rows(*, user, start: date, end: date, group: tuple, aggregates: dict, **filters):
+    """Counters of [start, end] grouped by `group`: whole months from the monthly table, the
+    days around them from the daily table (at most two queries, each over few rows). Rows of
+    the same group from both tables are added up."""
+    months, ranges = month_split(start, end)
+    found = []
+    if months:
+        found += (
+            MonthlyRollup.objects.visible_to(user)
+            .filter(month__range=(months[0], months[-1]), **filters)
+            .values(*group)
+            .annotate(**aggregates)
+            .order_by()
+        )
+    if ranges:
+        days = reduce(or_, (Q(day__range=r) for r in ranges))
+        found += (
+            DailyRollup.objects.visible_to(user)
+            .filter(days, **filters)
+            .values(*group)
+            .annotate(**aggregates)
+            .order_by()
+        )
+    if not (months and ranges):
+        return found
+    combined: dict[tuple, list[dict]] = {}
+    for row in found:
+        combined.setdefault(tuple(row[k] for k in group), []).append(row)
+    return [dict(zip(group, key, strict=True)) | merge(rows) for key, rows in combined.items()]
+
+
+def _series_rows(user, client: Client, period: Period) -> list[dict]:
+    """Per day (or per month for periods shown by month) counters of the series."""
+    sums = _sums(SERIES_FIELDS)
     rows = DailyRollup.objects.visible_to(user).filter(client=client)
+    if (period.end - period.start).days < SERIES_BY_MONTH_AFTER_DAYS:
+        return list(
+            rows.filter(day__range=(period.start, period.end))
+            .values("day")
+            .annotate(**sums)
+            .order_by("day")
+        )
+    # Month buckets: a month's first day stands for all its days.
+    months, ranges = month_split(period.start, period.end)
+    found = [
+        {"day": row.pop("month"), **row}
+        for row in MonthlyRollup.objects.visible_to(user)
+        .filter(client=client, month__in=months)
+        .values("month")
+        .annotate(**sums)
+        .order_by()
+    ]
+    if ranges:
+        days = reduce(or_, (Q(day__range=r) for r in ranges))
+        found += rows.filter(days).values("day").annotate(**sums).order_by()
+    return sorted(found, key=lambda row: row["day"])
+
+
+def dashboard_data_for(*, user, client: Client, period: Period, now: datetime) -> DashboardData:
+    """A handful of queries whatever the number of tickets: the cells of the period and of the
+    previous period (grouped by site, tier, priority and category), the series, the backlog
+    before the period, and the site names (categories are a small shared catalogue)."""
     previous = period.previous()
     aggregates = {**_sums(SUM_FIELDS), **{name: Max(name) for name in MAX_FIELDS}}
-    cells = list(
-        rows.filter(day__range=(period.start, period.end))
-        .values(*DIMENSIONS)
-        .annotate(**aggregates)
-        .order_by()
+    cells = rollup_rows(
+        user=user,
+        client=client,
+        start=period.start,
+        end=period.end,
+        group=DIMENSIONS,
+        aggregates=aggregates,
     )
-    previous_cells = list(
-        rows.filter(day__range=(previous.start, previous.end))
-        .values(*DIMENSIONS)
-        .annotate(**aggregates)
-        .order_by()
+    previous_cells = rollup_rows(
+        user=user,
+        client=client,
+        start=previous.start,
+        end=previous.end,
+        group=DIMENSIONS,
+        aggregates=aggregates,
     )
-    series = list(
-        rows.filter(day__range=(period.start, period.end))
-        .values("day")
-        .annotate(**_sums(SERIES_FIELDS))
-        .order_by("day")
+    month = period.start.replace(day=1)
+    before = (
+        MonthlyRollup.objects.visible_to(user)
+        .filter(client=client, month__lt=month)
+        .aggregate(n=Sum("backlog_delta"))["n"]
+        or 0
+    ) + (
+        DailyRollup.objects.visible_to(user)
+        .filter(client=client, day__gte=month, day__lt=period.start)
+        .aggregate(n=Sum("backlog_delta"))["n"]
+        or 0
     )
-    before = rows.filter(day__lt=period.start).aggregate(n=Sum("backlog_delta"))["n"] or 0
     sites = dict(Site.objects.visible_to(user).filter(client=client).values_list("id", "name"))
     categories = {c.pk: c.name for c in ServiceCategory.objects.all()}
     return DashboardData(
@@ -134,7 +222,7 @@ def dashboard_data_for(*, user, client: Client, period: Period, now: datetime) -
         now=now,
         cells=cells,
         previous_cells=previous_cells,
-        series=series,
+        series=_series_rows(user, client, period),
         backlog_before=int(before),
         site_names=sites,
         category_names=categories,

@@ -144,3 +144,27 @@ def test_time_zone_boundary_november(october, manager_a):
     f = client_dashboard(data)["sections"]["volume"]["figures"]
     assert f["opened"] == 1  # T6 at 00:30 on 1 November, Shanghai time
     assert f["resolved"] == 0
+
+
+@pytest.mark.parametrize(
+    "start, end, opened, resolved, compliance",
+    [
+        # Half of September from the daily rows + October from the monthly rows.
+        (date(2026, 9, 15), date(2026, 10, 31), 5, 4, 77.8),
+        (date(2026, 9, 1), date(2026, 10, 31), 6, 5, 81.8),  # 9 met of 11
+        # No whole month: daily rows only, across the month boundary.
+        (date(2026, 10, 2), date(2026, 11, 1), 5, 4, 75.0),
+    ],
+)
+def test_periods_mixing_monthly_and_daily_rows(
+    october, manager_a, start, end, opened, resolved, compliance
+):
+    rollups_rebuild(now=NOW)
+    period = Period("custom", start, end)
+    data = dashboard_data_for(user=manager_a, client=october.client, period=period, now=NOW)
+    dashboard = client_dashboard(data)
+    f = dashboard["sections"]["volume"]["figures"]
+    assert (f["opened"], f["resolved"]) == (opened, resolved)
+    assert dashboard["sections"]["sla"]["figures"]["compliance"] == compliance
+    series = dashboard["sections"]["volume"]["series"]
+    assert sum(p["opened"] for p in series) == opened

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from itsm.exceptions import ApplicationError
-from reports.dashboards.models import BreachEntry, DailyRollup, RollupState
+from reports.dashboards.models import BreachEntry, DailyRollup, MonthlyRollup, RollupState
 from reports.dashboards.rollups import clock_outcome, hist_bucket, rollups_rebuild, rollups_refresh
 from sla.models import ServiceTier
 from sla.services import sla_sweep
@@ -56,16 +56,20 @@ def ensure_default_tier() -> None:
         tier.save()
 
 
-def snapshot() -> tuple[list, list]:
+def snapshot() -> tuple[list, list, list]:
     rollups = sorted(
         tuple(sorted((k, v) for k, v in row.items() if k != "id"))
         for row in DailyRollup.objects.values()
+    )
+    monthly = sorted(
+        tuple(sorted((k, v) for k, v in row.items() if k != "id"))
+        for row in MonthlyRollup.objects.values()
     )
     breaches = sorted(
         (b["ticket_id"], b["kind"], b["day"], b["breached_at"], b["site_id"], b["tier_name"])
         for b in BreachEntry.objects.values()
     )
-    return rollups, breaches
+    return rollups, monthly, breaches
 
 
 def apply(action, index, number, *, people, tickets, categories, sweep_at):
