@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from tickets.models import Rating
 
 from .links import ticket_link
-from .metrics import figures, merge, trend
-from .selectors import DashboardData
+from .metrics import trend
+from .selectors import DashboardData, period_totals
 
 LATEST_COMMENTS = 5
 LOW_SCORE = 2  # scores at or below this are listed as low
@@ -35,7 +35,7 @@ def _rating_rows(data: DashboardData, ratings) -> list[dict]:
 
 
 def satisfaction_section(data: DashboardData) -> dict:
-    now, before = figures(merge(data.cells)), figures(merge(data.previous_cells))
+    now, before = period_totals(data)
     start, end = data.period.utc_bounds(data.client.time_zone)
     ratings = (
         Rating.objects.visible_to(data.user)

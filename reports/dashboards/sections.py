@@ -21,6 +21,7 @@ from .selectors import (
     DashboardData,
     client_today,
     open_overdue_count_for,
+    period_totals,
 )
 
 BREACHES_LISTED = 20
@@ -46,7 +47,15 @@ def _label(data: DashboardData, dimension: str, key) -> str:
 
 
 def breakdown(data: DashboardData, dimension: str) -> list[dict]:
-    """Figures per value of one dimension (site, tier, priority or category)."""
+    """Figures per value of one dimension (site, tier, priority or category); computed once per
+    dashboard, several sections show them."""
+    key = ("breakdown", dimension)
+    if key not in data.memo:
+        data.memo[key] = _breakdown(data, dimension)
+    return [dict(row) for row in data.memo[key]]
+
+
+def _breakdown(data: DashboardData, dimension: str) -> list[dict]:
     groups = defaultdict(list)
     for cell in data.cells:
         groups[cell[dimension]].append(cell)
@@ -117,9 +126,7 @@ def series(data: DashboardData) -> list[dict]:
     return points
 
 
-def totals(data: DashboardData) -> tuple[dict, dict]:
-    """Figures of the period and of the previous period."""
-    return figures(merge(data.cells)), figures(merge(data.previous_cells))
+totals = period_totals
 
 
 def breaches_listed(data: DashboardData) -> list[dict]:

@@ -20,7 +20,7 @@ from clients.models import Client, ServiceCategory, Site
 from itsm.tenancy import Role
 from tickets.models import Ticket
 
-from .metrics import merge
+from .metrics import figures, merge
 from .models import DIMENSIONS, MAX_FIELDS, SUM_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period, add_months, month_end
 
@@ -101,6 +101,15 @@ class DashboardData:
     backlog_before: int = 0
     site_names: dict = field(default_factory=dict)
     category_names: dict = field(default_factory=dict)
+    # Figures several sections share, computed once (see sections.totals/breakdown).
+    memo: dict = field(default_factory=dict)
+
+
+def period_totals(data: DashboardData) -> tuple[dict, dict]:
+    """Figures of the period and of the previous period (computed once per dashboard)."""
+    if "totals" not in data.memo:
+        data.memo["totals"] = (figures(merge(data.cells)), figures(merge(data.previous_cells)))
+    return data.memo["totals"]
 
 
 def month_split(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
