@@ -147,17 +147,20 @@ def test_time_zone_boundary_november(october, manager_a):
 
 
 @pytest.mark.parametrize(
-    "start, end, opened, resolved, compliance",
+    "start, end, opened, resolved, compliance, response_rate",
     [
         # Half of September from the daily rows + October from the monthly rows.
-        (date(2026, 9, 15), date(2026, 10, 31), 5, 4, 77.8),
-        (date(2026, 9, 1), date(2026, 10, 31), 6, 5, 81.8),  # 9 met of 11
+        (date(2026, 9, 15), date(2026, 10, 31), 5, 4, 77.8, 75.0),
+        # 9 met of 11; ratings of T7, T1, T2, T5 for 5 resolutions.
+        (date(2026, 9, 1), date(2026, 10, 31), 6, 5, 81.8, 80.0),
+        # October from the monthly rows + its next day (T6) from the daily rows.
+        (date(2026, 10, 1), date(2026, 11, 1), 5, 4, 75.0, 75.0),
         # No whole month: daily rows only, across the month boundary.
-        (date(2026, 10, 2), date(2026, 11, 1), 5, 4, 75.0),
+        (date(2026, 10, 2), date(2026, 11, 1), 5, 4, 75.0, 75.0),
     ],
 )
 def test_periods_mixing_monthly_and_daily_rows(
-    october, manager_a, start, end, opened, resolved, compliance
+    october, manager_a, start, end, opened, resolved, compliance, response_rate
 ):
     rollups_rebuild(now=NOW)
     period = Period("custom", start, end)
@@ -166,5 +169,6 @@ def test_periods_mixing_monthly_and_daily_rows(
     f = dashboard["sections"]["volume"]["figures"]
     assert (f["opened"], f["resolved"]) == (opened, resolved)
     assert dashboard["sections"]["sla"]["figures"]["compliance"] == compliance
+    assert dashboard["sections"]["satisfaction"]["figures"]["response_rate"] == response_rate
     series = dashboard["sections"]["volume"]["series"]
     assert sum(p["opened"] for p in series) == opened
