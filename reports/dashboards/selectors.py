@@ -63,11 +63,11 @@ def dashboard_client_get_for(*, user, client_id: str | int | None) -> Client:
     clients = Client.objects.visible_to(user)
     if client_id in (None, ""):
         client = clients.order_by("name").first()
+    elif str(client_id).isdigit() and len(str(client_id)) <= 18:
+        client = clients.filter(pk=int(client_id)).first()
     else:
-        try:
-            client = clients.filter(pk=int(client_id)).first()
-        except (TypeError, ValueError):
-            client = None
+        # Not an id at all (or past any database integer): the same 404 as a foreign id.
+        client = None
     if client is None:
         raise Http404(_("No such client."))
     return client

@@ -90,6 +90,8 @@ def test_staff_switch_between_served_clients_only(client, rolled, agent_a, clien
     assert page(client, agent_a, f"client={client_b.pk}").status_code == 404
     assert page(client, agent_a, f"client={other.pk}").status_code == 404
     assert page(client, agent_a, "client=abc").status_code == 404
+    assert page(client, agent_a, "client=" + "9" * 30).status_code == 404
+    assert page(client, agent_a, "client=-1").status_code == 404
     body = page(client, agent_a, f"client={client_a.pk}&{OCT}").content.decode()
     assert f"/queue/tickets/{rolled.tickets['T2'].pk}/" in body  # staff link to the workspace
 
