@@ -327,10 +327,14 @@ def rollups_rebuild(*, now: datetime, clients: Iterable[Client] | None = None) -
     every client was rebuilt, so the next refresh only looks at later events."""
     rebuild_all = clients is None
     total = 0
-    for client in Client.objects.order_by("pk") if rebuild_all else clients:
-        total += client_rollups_rebuild(client=client)
-    if rebuild_all:
-        RollupState.objects.update_or_create(pk=1, defaults={"events_until": now})
+    with transaction.atomic():
+        # The refresh task takes the same lock: a rebuild and a refresh never interleave.
+        state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
+        for client in Client.objects.order_by("pk") if rebuild_all else clients:
+            total += client_rollups_rebuild(client=client)
+        if rebuild_all:
+            state.events_until = now
+            state.save(update_fields=["events_until"])
     return total
 
 
