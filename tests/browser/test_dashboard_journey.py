@@ -115,3 +115,25 @@ def test_manager_reads_the_dashboard(
     page.locator("#table-volume").scroll_into_view_if_needed()
     page.screenshot(path=str(shot("05-phone").parent / "07-phone-chart.png"))
     assert_no_horizontal_scroll(page)
+
+
+def test_staff_overview_leads_to_a_client_dashboard(
+    page, live_server, sign_in, shot, client_a, client_b, site_a, site_a2, user_a1, user_a2, agent_a
+):
+    team = agent_a.teams.get()
+    team.clients.add(client_b)
+    seed_last_month(client_a, [site_a, site_a2], [user_a1, user_a2])
+    rollups_rebuild(now=timezone.now())
+    sign_in("agent_a")
+    page.locator("header nav a[href='/dashboards/overview/']").click()
+    expect(page.locator("main h1")).to_contain_text("客户总览")
+    page.locator("#period-select").select_option("last_month")
+    page.locator("#period-form button[type=submit]").click()
+    rows = page.locator("table.overview tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("华信银行")  # missed SLA and low CSAT: riskiest
+    shot("01-overview")
+    rows.first.locator("a").first.click()
+    expect(page.locator("main h1")).to_contain_text("华信银行 服务看板")
+    expect(page.locator("#period-select")).to_have_value("last_month")
+    shot("02-client-dashboard")

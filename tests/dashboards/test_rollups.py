@@ -181,3 +181,16 @@ def test_clock_outcome_reads_stored_flags_only():
     assert clock_outcome(met=False, breached_at=early, stopped_at=t) == ("breached", early)
     assert clock_outcome(met=None, breached_at=None, stopped_at=t) is None  # cancelled in time
     assert clock_outcome(met=None, breached_at=None, stopped_at=None) is None  # running
+
+
+def test_beat_runs_the_refresh_task_every_few_minutes(user_a1):
+    from itsm.celery import app
+    from reports.dashboards.tasks import rollups_refresh as task
+
+    entry = app.conf.beat_schedule["dashboards-rollups-refresh"]
+    assert entry["task"] == task.name == "reports.dashboards.tasks.rollups_refresh"
+    ensure_default_tier()
+    f.make_ticket(requester=user_a1)
+    task.delay()  # first run: rebuilds and sets the watermark
+    assert RollupState.objects.get().events_until is not None
+    assert sum(DailyRollup.objects.values_list("opened", flat=True)) == 1
