@@ -342,24 +342,29 @@ def ticket_days(ticket_ids: Iterable[int]) -> dict[int, set[date]]:
     """Per client, the local days whose figures the given tickets contribute to.
 
     Every day a ticket has an event on (which covers an earlier resolution undone by a reopen),
-    its creation day and the 7 days after (repeat contacts of later tickets may depend on it),
-    its resolution day and its clocks' breach and stop days.
+    its creation day, its resolution day and its clocks' breach and stop days; when its
+    category ever changed, also the 7 days after its creation (a later ticket of the same
+    requester may have become, or stopped being, a repeat contact).
     """
     ids = sorted(set(ticket_ids))
     moments: dict[int, list[datetime]] = defaultdict(list)
     client_of: dict[int, int] = {}
+    created_at: dict[int, datetime] = {}
     for chunk in _chunks(ids):
         for tid, client_id, created, resolved in Ticket.objects.filter(id__in=chunk).values_list(
             "id", "client_id", "created_at", "resolved_at"
         ):
             client_of[tid] = client_id
-            moments[tid] += [created + timedelta(days=n) for n in range(8)]
+            created_at[tid] = created
+            moments[tid].append(created)
             if resolved:
                 moments[tid].append(resolved)
-        for tid, at in TicketEvent.objects.filter(ticket_id__in=chunk).values_list(
-            "ticket_id", "created_at"
+        for tid, at, kind in TicketEvent.objects.filter(ticket_id__in=chunk).values_list(
+            "ticket_id", "created_at", "kind"
         ):
             moments[tid].append(at)
+            if kind == TicketEvent.Kind.CATEGORY and tid in created_at:
+                moments[tid] += [created_at[tid] + timedelta(days=n) for n in range(1, 8)]
         for tid, breached, stopped in SlaClock.objects.filter(ticket_id__in=chunk).values_list(
             "ticket_id", "breached_at", "stopped_at"
         ):

@@ -18,7 +18,7 @@ from sla.services import sla_sweep
 from tests import factories as f
 from tests.sla.conftest import make_tier
 from tickets import services as ts
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +194,24 @@ def test_beat_runs_the_refresh_task_every_few_minutes(user_a1):
     task.delay()  # first run: rebuilds and sets the watermark
     assert RollupState.objects.get().events_until is not None
     assert sum(DailyRollup.objects.values_list("opened", flat=True)) == 1
+
+
+def test_category_change_of_an_earlier_ticket_updates_later_repeat_contacts(user_a1, agent_a):
+    ensure_default_tier()
+    desktop, network = f.make_category("desktop"), f.make_category("network")
+    user_a1.client.agreements.get().categories.set([desktop, network])
+    now = timezone.now()
+    earlier = f.make_ticket(requester=user_a1, category=desktop)
+    later = f.make_ticket(requester=user_a1, category=network)
+    for ticket, days in ((earlier, 3), (later, 1)):
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=now - timedelta(days=days))
+        TicketEvent.objects.filter(ticket=ticket).update(created_at=now - timedelta(days=days))
+    rollups_refresh(now=now)
+    assert sum(DailyRollup.objects.values_list("repeat_contacts", flat=True)) == 0
+    earlier.refresh_from_db()
+    ts.ticket_change_category(actor=agent_a, ticket=earlier, category=network)
+    rollups_refresh(now=timezone.now())
+    assert sum(DailyRollup.objects.values_list("repeat_contacts", flat=True)) == 1
+    incremental = snapshot()
+    rollups_rebuild(now=timezone.now())
+    assert snapshot() == incremental
