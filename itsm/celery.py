@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
     "outbox-drain": {"task": "itsm.tasks.outbox_drain", "schedule": crontab()},
     # https://crontab.guru/#*_*_*_*_* - every minute: flag SLA warnings/breaches, run escalations
     "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": crontab()},
+    # https://crontab.guru/#*/2_*_*_*_* - every 2 minutes: dashboards' roll-ups of changed tickets
+    "dashboards-rollups-refresh": {
+        "task": "reports.dashboards.tasks.rollups_refresh",
+        "schedule": crontab(minute="*/2"),
+    },
     # https://crontab.guru/#7_*_*_*_* - hourly: close tickets resolved N days ago
     "tickets-auto-close": {
         "task": "tickets.tasks.tickets_auto_close",

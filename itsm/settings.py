@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reports",
     "reports.complaints",
     "reports.satisfaction",
+    "reports.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,16 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports", "satisfaction"}
+OUR_APPS = {
+    "itsm",
+    "clients",
+    "tickets",
+    "sla",
+    "users_portal",
+    "reports",
+    "satisfaction",
+    "dashboards",
+}
 NOT_IN_ADMIN = {"ticketcounter"}  # internal counter rows, never edited by hand
 
 
@@ -45,6 +54,8 @@ def test_schema_lists_every_api_route(client, user_a1):
         "/api/v1/tickets/{id}/events/",
         "/api/v1/tickets/{id}/attachments/",
         "/api/v1/attachments/{id}/download/",
+        "/api/v1/dashboards/client/",
+        "/api/v1/dashboards/overview/",
     ]:
         assert path in paths, path
 

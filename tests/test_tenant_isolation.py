@@ -25,7 +25,8 @@ EXEMPT = {
     "rating-by-token",
 }
 
-# name -> (method, function of the world returning URL args for client A's objects)
+# name -> (method, function of the world returning URL args for client A's objects[, function
+# returning a query string naming client A's objects])
 CASES = {
     "portal:home": ("get", lambda w: []),
     "portal:ticket-list": ("get", lambda w: []),
@@ -88,6 +89,15 @@ CASES = {
     "follow-up-list": ("get", lambda w: []),
     "follow-up-detail": ("get", lambda w: [w["follow_up"].pk]),
     "follow-up-done": ("post", lambda w: [w["follow_up"].pk]),
+    "dashboards:client-dashboard": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
+    "dashboards:client-dashboard-csv": (
+        "get",
+        lambda w: ["breaches"],
+        lambda w: f"client={w['client'].pk}",
+    ),
+    "dashboards:provider-overview": ("get", lambda w: []),
+    "dashboard-client": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
+    "dashboard-overview": ("get", lambda w: []),
 }
 
 
@@ -178,8 +188,9 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
 
     user = request.getfixturevalue(who)
     client.force_login(user)
-    method, args = CASES[name]
-    response = getattr(client, method)(reverse(name, args=args(world)))
+    method, args, *query = CASES[name]
+    url = reverse(name, args=args(world)) + (f"?{query[0](world)}" if query else "")
+    response = getattr(client, method)(url)
     assert response.status_code in (200, 302, 400, 403, 404, 405), response.status_code
     body = seen_by_the_visitor(response)
     for marker in world["markers"]:
