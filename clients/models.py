@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from itsm.tenancy import CLIENT_SIDE_ROLES, Role
+from itsm.tenancy import CLIENT_SIDE_ROLES, Role, is_provider_staff
 
 from .querysets import (
     AgreementQuerySet,
@@ -240,7 +240,7 @@ class User(AbstractUser):
 
     @property
     def is_provider_staff(self) -> bool:
-        return self.role in (Role.AGENT, Role.ADMIN) or self.is_superuser
+        return is_provider_staff(self)
 
     def served_client_ids(self) -> list[int]:
         """Clients this agent's teams serve; computed once per user object (one query)."""

@@ -24,8 +24,9 @@ def sees_everything(user) -> bool:
     return bool(user.is_superuser or user.role == Role.ADMIN)
 
 
-def is_staff_side(user) -> bool:
-    """Provider staff: may see internal notes of the clients they can see."""
+def is_provider_staff(user) -> bool:
+    """Provider staff (agents, admins, superusers): may see internal notes of the clients they
+    can see. The one meaning of "staff" here; Django's `is_staff` only opens /admin/."""
     return bool(user.is_superuser or user.role in STAFF_ROLES)
 
 

@@ -123,3 +123,9 @@ def test_illegal_move_names_both_states_and_what_is_allowed(agent_a, ticket_a1):
         "code": "illegal_transition",
         "allowed": [Status.CANCELLED, Status.IN_PROGRESS, Status.RESOLVED],
     }
+
+
+def test_requester_is_told_who_may_make_the_move(user_a1, ticket_a1):
+    with pytest.raises(PermissionDenied) as refusal:
+        services.ticket_change_status(actor=user_a1, ticket=ticket_a1, status=Status.RESOLVED)
+    assert str(refusal.value) == "Only the service desk can set a ticket to “Resolved”."
