@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "users_portal",
     "reports",
     "reports.dashboards",
+    "reports.monthly",
 ]
 
 MIDDLEWARE = [

@@ -18,9 +18,11 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("clients.urls")),
     path("", include("reports.dashboards.urls")),
+    path("", include("reports.monthly.urls")),
     path("api/v1/", include("clients.api_urls")),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/", include("reports.dashboards.api_urls")),
+    path("api/v1/", include("reports.monthly.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

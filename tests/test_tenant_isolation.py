@@ -51,6 +51,19 @@ CASES = {
     "dashboards:provider-overview": ("get", lambda w: []),
     "dashboard-client": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
     "dashboard-overview": ("get", lambda w: []),
+    "monthly:report-list": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
+    "monthly:report-board": ("get", lambda w: []),
+    "monthly:report-detail": ("get", lambda w: [w["report"].pk]),
+    "monthly:report-download": ("get", lambda w: [w["report"].pk, "pdf"]),
+    "monthly:report-sign-off": ("post", lambda w: [w["report"].pk]),
+    "monthly:report-dispute": ("post", lambda w: [w["report"].pk]),
+    "monthly:report-answer": ("post", lambda w: [w["report"].pk]),
+    "monthly:report-correct": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-list": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
+    "monthly-report-detail": ("get", lambda w: [w["report"].pk]),
+    "monthly-report-download": ("get", lambda w: [w["report"].pk, "xlsx"]),
+    "monthly-report-sign-off": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-dispute": ("post", lambda w: [w["report"].pk]),
 }
 
 
@@ -77,12 +90,21 @@ def test_every_route_is_classified():
 def world(ticket_a1, client_a, user_a1):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.monthly.helpers import make_ready_report
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
     attachment = attachment_add(actor=user_a1, ticket=ticket_a1, upload=upload)
+    report = make_ready_report(client_a, next_steps="client A next steps", sign_off="disputed")
     markers = [ticket_a1.reference, ticket_a1.subject, client_a.name, "client A secret contents"]
-    return {"ticket": ticket_a1, "client": client_a, "attachment": attachment, "markers": markers}
+    markers += ["client A next steps", "%PDF", report.pdf.name]
+    return {
+        "ticket": ticket_a1,
+        "client": client_a,
+        "attachment": attachment,
+        "report": report,
+        "markers": markers,
+    }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -102,3 +124,10 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
     if method == "post":
         world["ticket"].refresh_from_db()
         assert world["ticket"].version == 1, f"{name} as {who} changed client A's ticket"
+        report = world["report"]
+        report.refresh_from_db()
+        assert (report.sign_off, report.is_current, report.actions.count()) == (
+            "disputed",
+            True,
+            1,
+        ), f"{name} as {who} changed client A's report"
