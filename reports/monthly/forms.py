@@ -22,12 +22,14 @@ class ReportRequestForm(Form):
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
     start = forms.DateField(
-        label=gettext_lazy("or from"),
+        label=gettext_lazy("or first day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     next_steps = forms.CharField(
         label=gettext_lazy("Next steps (shown in the report)"),

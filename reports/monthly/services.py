@@ -77,7 +77,7 @@ def _report_language(client: Client) -> str:
 
 
 def _request(
-    *, actor, client, start, end, now, next_steps, language, notify
+    *, actor, client, start, end, now, next_steps, language, notify, enqueue=True
 ) -> tuple[MonthlyReport, bool]:
     current = (
         MonthlyReport.objects.select_for_update()
@@ -105,7 +105,8 @@ def _request(
         report.next_steps = next_steps or report.next_steps
         report.save(update_fields=["status", "progress_done", "error", "next_steps"])
     _action(report, actor, ReportAction.Kind.REQUESTED, now)
-    _enqueue(report.pk)
+    if enqueue:
+        _enqueue(report.pk)
     return report, True
 
 
@@ -171,6 +172,40 @@ def monthly_reports_schedule(*, now: datetime) -> int:
             )
         created += new
     return created
+
+
+def monthly_reports_generate_now(
+    *, now: datetime, month: date | None = None, client_codes: list[str] | None = None
+) -> list[tuple[MonthlyReport, bool]]:
+    """The command's door (make run, operators): request and draw in this process, without a
+    worker, the reports of `month` (default: each client's last month) for the active clients
+    (or those named). An existing report of the month is kept. Returns (report, created)."""
+    clients = Client.objects.active().order_by("pk")
+    if client_codes:
+        clients = clients.filter(code__in=client_codes)
+    done = []
+    for client in clients:
+        start, end = (
+            (month, add_months(month, 1) - timedelta(days=1))
+            if month
+            else previous_month(client, now)
+        )
+        with transaction.atomic():
+            report, created = _request(
+                actor=None,
+                client=client,
+                start=start,
+                end=end,
+                now=now,
+                next_steps="",
+                language=_report_language(client),
+                notify=False,
+                enqueue=False,
+            )
+        if created:
+            report = monthly_report_generate(report_id=report.pk, now=now)
+        done.append((report, created))
+    return done
 
 
 def _progress(report: MonthlyReport, done: int) -> None:
