@@ -93,7 +93,8 @@ def seed(now) -> Client:
                    %(user)s + (n %% 200), %(user)s + (n %% 200), 'portal', NULL, 2, 2,
                    1 + (n %% 4), '基准工单 Benchmark ticket ' || n, 'Generated.',
                    CASE WHEN n %% 20 = 0 THEN 'in_progress' ELSE 'closed' END, NULL, NULL, 1,
-                   %(now)s - ((n::bigint * %(minutes)s / %(total)s) || ' minutes')::interval, %(now)s,
+                   %(now)s - ((n::bigint * %(minutes)s / %(total)s) || ' minutes')::interval,
+                   %(now)s,
                    NULL,
                    CASE WHEN n %% 20 = 0 THEN NULL ELSE %(now)s
                         - ((n::bigint * %(minutes)s / %(total)s) || ' minutes')::interval
