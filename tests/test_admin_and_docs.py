@@ -7,7 +7,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports"}
+OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports", "monthly"}
 NOT_IN_ADMIN = {"ticketcounter"}  # internal counter rows, never edited by hand
 
 

@@ -64,6 +64,8 @@ CASES = {
     "monthly-report-download": ("get", lambda w: [w["report"].pk, "xlsx"]),
     "monthly-report-sign-off": ("post", lambda w: [w["report"].pk]),
     "monthly-report-dispute": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-answer": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-correct": ("post", lambda w: [w["report"].pk]),
 }
 
 

@@ -1,4 +1,5 @@
-"""Monthly reports under /api/v1/reports/: list, detail, files, request, sign off, dispute.
+"""Monthly reports under /api/v1/reports/: list, detail, files, request, sign off, dispute,
+answer and correct.
 
 Scoped like the pages (a client's managers and the staff serving it); errors are JSON.
 """
@@ -16,7 +17,12 @@ from itsm.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import request_period
-from .serializers import ReportCommentSerializer, ReportRequestSerializer, ReportSerializer
+from .serializers import (
+    ReportCommentSerializer,
+    ReportCorrectionSerializer,
+    ReportRequestSerializer,
+    ReportSerializer,
+)
 from .views import report_file_response
 
 
@@ -134,3 +140,45 @@ class ReportDisputeAPIView(APIView):
             now=timezone.now(),
         )
         return Response(ReportSerializer(report).data)
+
+
+class ReportAnswerAPIView(APIView):
+    @extend_schema(
+        summary="Answer a dispute (provider staff serving the client; comment required)",
+        request=ReportCommentSerializer,
+        responses=ReportSerializer,
+    )
+    def post(self, request, report_id):
+        incoming = ReportCommentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        report = selectors.monthly_report_get_for(user=request.user, report_id=report_id)
+        report = services.monthly_report_answer(
+            actor=request.user,
+            report=report,
+            comment=incoming.validated_data.get("comment", ""),
+            now=timezone.now(),
+        )
+        return Response(ReportSerializer(report).data)
+
+
+class ReportCorrectAPIView(APIView):
+    @extend_schema(
+        summary="Issue a corrected version (provider staff serving the client)",
+        description="Creates version n+1, generated again in the background; the earlier "
+        "version is kept. Returns the new version (201).",
+        request=ReportCorrectionSerializer,
+        responses={201: ReportSerializer},
+    )
+    def post(self, request, report_id):
+        incoming = ReportCorrectionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        report = selectors.monthly_report_get_for(user=request.user, report_id=report_id)
+        corrected = services.monthly_report_correct(
+            actor=request.user,
+            report=report,
+            correction_note=incoming.validated_data.get("correction_note", ""),
+            next_steps=incoming.validated_data.get("next_steps"),
+            now=timezone.now(),
+        )
+        corrected.refresh_from_db()
+        return Response(ReportSerializer(corrected).data, status=status.HTTP_201_CREATED)

@@ -22,4 +22,14 @@ urlpatterns = [
         api.ReportDisputeAPIView.as_view(),
         name="monthly-report-dispute",
     ),
+    path(
+        "reports/<int:report_id>/answer/",
+        api.ReportAnswerAPIView.as_view(),
+        name="monthly-report-answer",
+    ),
+    path(
+        "reports/<int:report_id>/correct/",
+        api.ReportCorrectAPIView.as_view(),
+        name="monthly-report-correct",
+    ),
 ]

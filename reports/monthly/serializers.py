@@ -73,3 +73,10 @@ class ReportRequestSerializer(serializers.Serializer):
 
 class ReportCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ReportCorrectionSerializer(serializers.Serializer):
+    correction_note = serializers.CharField(max_length=4000, help_text="what the version changes")
+    next_steps = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, help_text="default: kept"
+    )

@@ -201,3 +201,50 @@ def test_list_pages_cost_the_same_for_2_or_20_reports(client, client_a, manager_
         large.append(_count(client, url))
     assert small == large
     assert max(small) <= 10, small
+
+
+def test_api_routes_are_documented_with_summaries(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    paths = schema["paths"]
+    for path, method in [
+        ("/api/v1/reports/", "get"),
+        ("/api/v1/reports/", "post"),
+        ("/api/v1/reports/{report_id}/", "get"),
+        ("/api/v1/reports/{report_id}/file/{kind}/", "get"),
+        ("/api/v1/reports/{report_id}/sign-off/", "post"),
+        ("/api/v1/reports/{report_id}/dispute/", "post"),
+        ("/api/v1/reports/{report_id}/answer/", "post"),
+        ("/api/v1/reports/{report_id}/correct/", "post"),
+    ]:
+        assert paths[path][method]["summary"], (path, method)
+
+
+def test_api_answer_and_correct_by_serving_staff(
+    api_for, report, manager_a, agent_a, agent_b, django_capture_on_commit_callbacks
+):
+    api_for(manager_a).post(
+        f"/api/v1/reports/{report.pk}/dispute/", {"comment": "P2 count"}, format="json"
+    )
+    other = api_for(agent_b).post(
+        f"/api/v1/reports/{report.pk}/answer/", {"comment": "x"}, format="json"
+    )
+    assert other.status_code == 404
+    staff = api_for(agent_a)
+    answered = staff.post(f"/api/v1/reports/{report.pk}/answer/", {"comment": "Checked"})
+    assert answered.status_code == 200 and answered.json()["sign_off"] == "disputed"
+    missing = staff.post(f"/api/v1/reports/{report.pk}/correct/", {}, format="json")
+    assert missing.status_code == 400 and "correction_note" in missing.json()
+    by_manager = api_for(manager_a).post(
+        f"/api/v1/reports/{report.pk}/correct/", {"correction_note": "x"}, format="json"
+    )
+    assert by_manager.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected = staff.post(
+            f"/api/v1/reports/{report.pk}/correct/",
+            {"correction_note": "Recounted P2"},
+            format="json",
+        )
+    assert corrected.status_code == 201
+    assert corrected.json()["version"] == 2 and corrected.json()["is_current"]
+    old = staff.get(f"/api/v1/reports/{report.pk}/").json()
+    assert old["is_current"] is False and old["files"]["pdf"]
