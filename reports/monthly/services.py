@@ -236,7 +236,10 @@ def monthly_report_generate(*, report_id: int, now: datetime) -> MonthlyReport |
             )
             _progress(report, 4)
             xlsx = render_xlsx(content, report=report)
+        return _report_store(report_id=report.pk, pdf=pdf, xlsx=xlsx, content=content, now=now)
     except Exception as exc:
+        # Drawing or storing failed (a bug, a full disk): say so on the row, so the page stops
+        # waiting and the same period can be requested again.
         log.exception("monthly report %s failed", report_id)
         with transaction.atomic():
             MonthlyReport.objects.filter(pk=report.pk).update(
@@ -245,24 +248,26 @@ def monthly_report_generate(*, report_id: int, now: datetime) -> MonthlyReport |
             _action(report, None, ReportAction.Kind.FAILED, now, f"{type(exc).__name__}")
         report.refresh_from_db()
         return report
-    with transaction.atomic():
-        report = (
-            MonthlyReport.objects.select_for_update().select_related("client").get(pk=report.pk)
-        )
-        if report.status != MonthlyReport.Status.GENERATING:
-            return report
-        report.pdf.save(report.file_name("pdf"), ContentFile(pdf), save=False)
-        report.xlsx.save(report.file_name("xlsx"), ContentFile(xlsx), save=False)
-        report.status = MonthlyReport.Status.READY
-        report.progress_done = GENERATION_STEPS
-        report.generated_at = now
-        report.summary = content.summary
-        report.save()
-        _action(report, None, ReportAction.Kind.GENERATED, now)
-        if report.notify_when_ready:
-            sent = email_report_managers(report, "ready")
-            if sent:
-                _action(report, None, ReportAction.Kind.EMAILED, now, ", ".join(sent))
+
+
+@transaction.atomic
+def _report_store(*, report_id: int, pdf: bytes, xlsx: bytes, content, now) -> MonthlyReport:
+    """Save the files and mark the report ready (once: a second worker finds it done)."""
+    report = MonthlyReport.objects.select_for_update().select_related("client").get(pk=report_id)
+    if report.status != MonthlyReport.Status.GENERATING:
+        return report
+    report.pdf.save(report.file_name("pdf"), ContentFile(pdf), save=False)
+    report.xlsx.save(report.file_name("xlsx"), ContentFile(xlsx), save=False)
+    report.status = MonthlyReport.Status.READY
+    report.progress_done = GENERATION_STEPS
+    report.generated_at = now
+    report.summary = content.summary
+    report.save()
+    _action(report, None, ReportAction.Kind.GENERATED, now)
+    if report.notify_when_ready:
+        sent = email_report_managers(report, "ready")
+        if sent:
+            _action(report, None, ReportAction.Kind.EMAILED, now, ", ".join(sent))
     return report
 
 

@@ -214,3 +214,14 @@ def test_end_users_and_other_clients_staff_cannot_request(client_a, user_a1, age
                 end=date(2026, 10, 31),
                 now=NOW,
             )
+
+
+def test_a_failure_while_storing_the_files_marks_the_report_failed(client_a, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("django.core.files.storage.FileSystemStorage._save", full_disk)
+    report = make_ready_report(client_a, now=NOW)
+    assert report.status == MonthlyReport.Status.FAILED
+    assert "No space left" in report.error
+    assert list(report.actions.values_list("kind", flat=True)) == ["failed"]
