@@ -68,3 +68,38 @@ def test_manager_downloads_and_signs_off_last_months_report(
     shot("04-signed-off")
     report.refresh_from_db()
     assert report.sign_off == MonthlyReport.SignOff.SIGNED and report.signed_by == manager_a
+
+
+def test_staff_watch_a_report_being_drawn_then_see_the_board(
+    page, live_server, sign_in, shot, client_a, site_a, user_a1, manager_a, agent_a
+):
+    from reports.monthly.services import GENERATION_STEPS, monthly_report_generate
+
+    now = timezone.now()
+    report = MonthlyReport.objects.create(
+        client=client_a,
+        period_start=now.date().replace(day=1),
+        period_end=now.date(),
+        language="zh-hans",
+        created_at=now,
+        progress_total=GENERATION_STEPS,
+        progress_done=2,
+    )
+    sign_in("agent_a")
+    page.goto(f"{live_server.url}/reports/monthly/{report.pk}/")
+    bar = page.locator("progress.report-progress")
+    expect(bar).to_have_attribute("value", "40")
+    expect(page.locator("#download-pdf")).to_have_count(0)
+    shot("01-drawing")
+
+    monthly_report_generate(report_id=report.pk, now=now)
+    # The page polls by itself (meta refresh every 2 s) and then offers the files.
+    expect(page.locator("#download-pdf")).to_be_visible(timeout=8_000)
+    expect(page.locator("#correct-form")).to_be_visible()
+    shot("02-ready")
+
+    page.locator("header nav a[href='/reports/monthly/']").click()
+    page.locator("a[href='/reports/monthly/board/']").click()
+    row = page.locator("#board tbody tr", has_text="华信银行")
+    expect(row.locator("td").nth(2)).to_have_text("1")  # awaiting sign-off
+    shot("03-board")
