@@ -6,6 +6,7 @@ Scoped like the pages (a client's managers and the staff serving it); errors are
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -32,7 +33,9 @@ def _client_filter(raw):
     try:
         return int(raw)
     except ValueError:
-        raise ApplicationError(f"client: “{str(raw)[:20]}” is not an id.") from None
+        raise ApplicationError(
+            _("“%(value)s” is not a client id.") % {"value": str(raw)[:20]}
+        ) from None
 
 
 class ReportListAPIView(GenericAPIView):

@@ -248,3 +248,8 @@ def test_api_answer_and_correct_by_serving_staff(
     assert corrected.json()["version"] == 2 and corrected.json()["is_current"]
     old = staff.get(f"/api/v1/reports/{report.pk}/").json()
     assert old["is_current"] is False and old["files"]["pdf"]
+
+
+def test_api_list_with_a_bad_client_filter_is_a_json_400(api_for, manager_a):
+    response = api_for(manager_a).get("/api/v1/reports/?client=abc")
+    assert response.status_code == 400 and "not a client id" in response.json()["detail"]
