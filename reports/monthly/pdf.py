@@ -343,6 +343,16 @@ def render_pdf(content: ReportContent, *, report, progress=None) -> bytes:
             [row["count"] for row in sat["distribution"]],
         ),
     ]
+    low = d["satisfaction"]["low_scores"]
+    if low:
+        story += [
+            Paragraph(_text(_("Low scores")), H2),
+            _table(
+                [_("Ticket"), _("Score"), _("Comment")],
+                [[r["reference"], r["score"], r["comment"]] for r in low],
+                [WIDTH * 0.2, WIDTH * 0.1, WIDTH * 0.7],
+            ),
+        ]
     fair = d["fairness"]
     story.append(Paragraph(_text(_("Fairness between service tiers and sites")), H2))
     overall = fair["overall"]

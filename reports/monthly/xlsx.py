@@ -77,6 +77,11 @@ def render_xlsx(content: ReportContent, *, report) -> bytes:
     incidents.append([str(label) for _k, label in columns])
     for row in content.incidents:
         incidents.append([row[key] for key, _label in columns])
+    low = workbook.create_sheet("low-scores")
+    low.append([_("Low scores")])
+    low.append([_("Ticket"), _("Score"), _("Comment")])
+    for row in content.dashboard["sections"]["satisfaction"]["low_scores"]:
+        low.append([row["reference"], row["score"], row["comment"]])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -47,6 +47,7 @@ def test_pdf_text_has_chinese_name_and_compliance_figure(october_report):
     text = pdf_text(october_report)
     assert "华信银行" in text
     assert "75.0%" in text  # compliance of the hand-computed October (tests/dashboards)
+    assert "太慢 too slow" in text  # T2's low score, with its comment
     assert october_report.summary["compliance"] == 75.0
 
 
@@ -77,6 +78,8 @@ def test_xlsx_totals_match_the_dashboard(october_report, dashboard):
     sat = dashboard["sections"]["satisfaction"]["figures"]
     assert sum(row["Ratings"] for row in scores) == sat["rated"] == 3
     assert {"fairness-tiers", "fairness-sites", "breaches", "incidents"} <= set(book.sheetnames)
+    _h, low = sheet_rows(book, "low-scores")
+    assert [(row["Score"], row["Comment"]) for row in low] == [(2, "太慢 too slow")]
 
 
 def test_progress_and_audit_trail_of_a_generation(october_report):
