@@ -127,3 +127,11 @@ def test_answer_email_is_in_each_managers_language(report, manager_a, agent_a):
     chinese = OutboundEmail.objects.get(to="manager_zh@example.cn")
     assert "answered your dispute" in english.subject
     assert "答复" in chinese.body and "answered" not in chinese.subject
+
+
+def test_emails_are_plain_text_not_html_escaped(report, manager_a, agent_a):
+    services.monthly_report_dispute(actor=manager_a, report=report, comment="?", now=NOW)
+    services.monthly_report_answer(
+        actor=agent_a, report=report, comment="P&L isn't <yours>", now=NOW
+    )
+    assert "P&L isn't <yours>" in OutboundEmail.objects.get(to=manager_a.email).body
