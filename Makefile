@@ -22,6 +22,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) generate_monthly_reports
 	@echo "Serving http://$(HOST)/ with a Celery worker and beat; Ctrl-C stops all."
 	@$(BIN)/celery -A itsm worker -B -Q celery,mail --concurrency=2 --loglevel=INFO \
 		--schedule var/celerybeat-schedule & worker=$$!; \

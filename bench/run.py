@@ -50,7 +50,12 @@ def main() -> None:
     for name, median, queries in run_pages():
         print(f"| {name} | {median:.1f} | {queries} |")
     sys.stdout.flush()
-    for script in ("bench_business_time.py", "bench_sla_sweep.py", "bench_dashboards.py"):
+    for script in (
+        "bench_business_time.py",
+        "bench_sla_sweep.py",
+        "bench_dashboards.py",
+        "bench_monthly_report.py",
+    ):
         if (ROOT / "bench" / script).exists():
             print(f"\n## {script}")
             sys.stdout.flush()

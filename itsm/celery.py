@@ -37,6 +37,11 @@ app.conf.beat_schedule = {
         "task": "reports.dashboards.tasks.rollups_refresh",
         "schedule": crontab(minute="*/2"),
     },
+    # https://crontab.guru/#30_*_1,2_*_* - hourly on the 1st/2nd: last month's client reports
+    "monthly-reports-schedule": {
+        "task": "reports.monthly.tasks.monthly_reports_schedule",
+        "schedule": crontab(minute=30, day_of_month="1,2"),
+    },
     # https://crontab.guru/#7_*_*_*_* - hourly: close tickets resolved N days ago
     "tickets-auto-close": {
         "task": "tickets.tasks.tickets_auto_close",

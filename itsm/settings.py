@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reports.complaints",
     "reports.satisfaction",
     "reports.dashboards",
+    "reports.monthly",
 ]
 
 MIDDLEWARE = [

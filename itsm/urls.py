@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("clients.urls")),
     path("", include("reports.notices.urls")),
+    path("", include("reports.monthly.urls")),
     path("api/v1/", include("clients.api_urls")),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/", include("reports.notices.api_urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/v1/satisfaction/", include("reports.satisfaction.api_urls")),
     path("", include("reports.dashboards.urls")),
     path("api/v1/", include("reports.dashboards.api_urls")),
+    path("api/v1/", include("reports.monthly.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

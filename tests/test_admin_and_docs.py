@@ -16,6 +16,7 @@ OUR_APPS = {
     "reports",
     "satisfaction",
     "dashboards",
+    "monthly",
 }
 NOT_IN_ADMIN = {"ticketcounter"}  # internal counter rows, never edited by hand
 

@@ -98,6 +98,21 @@ CASES = {
     "dashboards:provider-overview": ("get", lambda w: []),
     "dashboard-client": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
     "dashboard-overview": ("get", lambda w: []),
+    "monthly:report-list": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
+    "monthly:report-board": ("get", lambda w: []),
+    "monthly:report-detail": ("get", lambda w: [w["report"].pk]),
+    "monthly:report-download": ("get", lambda w: [w["report"].pk, "pdf"]),
+    "monthly:report-sign-off": ("post", lambda w: [w["report"].pk]),
+    "monthly:report-dispute": ("post", lambda w: [w["report"].pk]),
+    "monthly:report-answer": ("post", lambda w: [w["report"].pk]),
+    "monthly:report-correct": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-list": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
+    "monthly-report-detail": ("get", lambda w: [w["report"].pk]),
+    "monthly-report-download": ("get", lambda w: [w["report"].pk, "xlsx"]),
+    "monthly-report-sign-off": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-dispute": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-answer": ("post", lambda w: [w["report"].pk]),
+    "monthly-report-correct": ("post", lambda w: [w["report"].pk]),
 }
 
 
@@ -129,6 +144,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from reports.complaints.services import complaint_open
     from reports.notices.services import TargetSpec, notice_create
     from tests.satisfaction.isolation import satisfaction_world
+    from tests.monthly.helpers import make_ready_report
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
@@ -168,6 +184,9 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         "markers": markers,
     }
     satisfaction_world(world, client_a, user_a1)
+    report = make_ready_report(client_a, next_steps="client A next steps", sign_off="disputed")
+    world["report"] = report
+    markers += ["client A next steps", "%PDF", report.pdf.name]
     return world
 
 
@@ -226,3 +245,10 @@ def test_api_tokens_are_private_to_their_owner(request, client, user_a1, who):
     assert "A1 private token" not in client.get(reverse("api-token-list")).content.decode()
     token.refresh_from_db()
     assert token.revoked_at is None
+        report = world["report"]
+        report.refresh_from_db()
+        assert (report.sign_off, report.is_current, report.actions.count()) == (
+            "disputed",
+            True,
+            1,
+        ), f"{name} as {who} changed client A's report"

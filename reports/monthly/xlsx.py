@@ -1,0 +1,87 @@
+"""The report as XLSX (openpyxl): a summary sheet and one sheet per figure with its data.
+
+The sheets are the dashboard's own tables (reports.dashboards.tables), so the numbers in the
+workbook are those behind the dashboard's charts and the PDF.
+"""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .content import ReportContent
+
+BOLD = Font(bold=True)
+
+
+def _sheet_title(key: str) -> str:
+    # Excel allows 31 characters and none of []:*?/\ in a sheet title.
+    return "".join(ch for ch in key if ch not in "[]:*?/\\")[:31]
+
+
+def render_xlsx(content: ReportContent, *, report) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "summary"
+    period = content.period
+    # Row 1 names the report, row 2 the columns: the layout of every sheet of the workbook.
+    summary.append(
+        [
+            _("Monthly service report"),
+            content.client.name,
+            f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}",
+            f"v{report.version}",
+        ]
+    )
+    summary.append([_("Figure"), _("Key"), _("Value")])
+    labels = {
+        "compliance": _("SLA compliance %"),
+        "response_compliance": _("Response compliance %"),
+        "resolution_compliance": _("Resolution compliance %"),
+        "breaches": _("SLA breaches"),
+        "opened": _("Tickets opened"),
+        "resolved": _("Tickets resolved"),
+        "csat": _("CSAT"),
+        "rated": _("Rated"),
+        "csat_response_rate": _("Rating response rate %"),
+    }
+    for key, value in content.summary.items():
+        summary.append([str(labels[key]), key, value])
+    for row in (1, 2):
+        for cell in summary[row]:
+            cell.font = BOLD
+    summary.column_dimensions["A"].width = 32
+
+    tables = list(content.tables.values())
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_title(table.key))
+        sheet.append([str(table.title)])
+        sheet["A1"].font = BOLD
+        sheet.append([str(label) for _key, label in table.columns])
+        for cell in sheet[2]:
+            cell.font = BOLD
+        for row in table.rows:
+            sheet.append([row.get(key) for key, _label in table.columns])
+        sheet.column_dimensions["A"].width = 24
+    incidents = workbook.create_sheet("incidents")
+    incidents.append([_("Notable incidents (breached P1/P2)")])
+    columns = (
+        ("reference", _("Ticket")),
+        ("subject", _("Subject")),
+        ("priority", _("Priority")),
+        ("kind_label", _("Clock")),
+        ("breached_local", _("Breached at")),
+        ("status", _("Status")),
+    )
+    incidents.append([str(label) for _k, label in columns])
+    for row in content.incidents:
+        incidents.append([row[key] for key, _label in columns])
+    low = workbook.create_sheet("low-scores")
+    low.append([_("Low scores")])
+    low.append([_("Ticket"), _("Score"), _("Comment")])
+    for row in content.dashboard["sections"]["satisfaction"]["low_scores"]:
+        low.append([row["reference"], row["score"], row["comment"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
