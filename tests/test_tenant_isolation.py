@@ -143,8 +143,8 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from clients.services import api_token_create
     from reports.complaints.services import complaint_open
     from reports.notices.services import TargetSpec, notice_create
-    from tests.satisfaction.isolation import satisfaction_world
     from tests.monthly.helpers import make_ready_report
+    from tests.satisfaction.isolation import satisfaction_world
     from tickets.services import attachment_add
 
     upload = SimpleUploadedFile("secret-a.txt", b"client A secret contents")
@@ -227,6 +227,13 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
         assert complaint.events.count() == 1, f"{name} as {who} wrote on client A's complaint"
         complaint.refresh_from_db()
         assert complaint.status == "open", f"{name} as {who} moved client A's complaint"
+        report = world["report"]
+        report.refresh_from_db()
+        assert (report.sign_off, report.is_current, report.actions.count()) == (
+            "disputed",
+            True,
+            1,
+        ), f"{name} as {who} changed client A's report"
 
 
 @pytest.mark.parametrize("who", ["user_a2", "manager_a", "agent_a", "admin_user"])
@@ -245,10 +252,3 @@ def test_api_tokens_are_private_to_their_owner(request, client, user_a1, who):
     assert "A1 private token" not in client.get(reverse("api-token-list")).content.decode()
     token.refresh_from_db()
     assert token.revoked_at is None
-        report = world["report"]
-        report.refresh_from_db()
-        assert (report.sign_off, report.is_current, report.actions.count()) == (
-            "disputed",
-            True,
-            1,
-        ), f"{name} as {who} changed client A's report"
