@@ -202,7 +202,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.ticket_response(ticket)
 
     @extend_schema(methods=["get"], responses={200: EventSerializer(many=True)})
-    @extend_schema(methods=["post"], request=ReplySerializer, responses={201: EventSerializer})
+    @extend_schema(
+        methods=["post"],
+        request=ReplySerializer,
+        responses={201: EventSerializer, 204: None},
+        description="A reply or internal note, with the minutes spent (staff). Minutes alone "
+        "are recorded without a timeline entry (204).",
+    )
     @action(detail=True, methods=["get", "post"])
     def events(self, request, pk=None):
         """The timeline (internal notes only for staff); POST adds a reply or an internal note."""

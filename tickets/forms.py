@@ -126,6 +126,8 @@ class TicketActionForm(VersionedForm):
         self.fields["assignee"].queryset = agents
         self.fields["team"].queryset = teams
         self.fields["category"].queryset = categories
+        for name in ("assignee", "team", "category"):
+            self.fields[name].empty_label = "—"
         # Offer only the moves the workflow allows (the service checks again on submit).
         allowed = {ticket.status, *ALLOWED_TRANSITIONS.get(ticket.status, ())}
         self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
