@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_ticket
+from tests.factories import PASSWORD, make_ticket
+from tickets import services
 from tickets.models import ReplyTemplate, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -95,3 +96,36 @@ def test_withdraw_asks_for_confirmation_and_a_reason(page, live_server, sign_in,
     shot("02-withdrawn")
     ticket.refresh_from_db()
     assert ticket.status == Status.CANCELLED
+
+
+def test_withdraw_and_reopen_work_without_javascript(
+    browser, browser_context_args, live_server, user_a1, agent_a
+):
+    """The confirmations are <details> forms: nothing needs a script."""
+    fresh = make_ticket(requester=user_a1, subject="键盘失灵 keyboard")
+    solved = make_ticket(requester=user_a1, subject="鼠标 mouse")
+    services.ticket_assign(actor=agent_a, ticket=solved, agent=agent_a)
+    services.ticket_change_status(actor=agent_a, ticket=solved, status=Status.RESOLVED)
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    form = page.locator("main form[action$='/accounts/login/']")
+    form.locator("input[name=login]").fill("user_a1")
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    page.goto(f"{live_server.url}/portal/tickets/{fresh.pk}/")
+    page.locator("details.withdraw summary").click()
+    page.locator("details.withdraw textarea[name=reason]").fill("换了新键盘")
+    page.locator("details.withdraw button[type=submit]").click()
+    expect(page.locator("main .badge.status-cancelled")).to_be_visible()
+
+    page.goto(f"{live_server.url}/portal/tickets/{solved.pk}/")
+    page.locator("details.reopen summary").click()
+    page.locator("details.reopen textarea[name=reason]").fill("右键还是不好用")
+    page.locator("details.reopen button[type=submit]").click()
+    expect(page.locator("main .badge.status-reopened")).to_be_visible()
+    expect(page.locator("ul.timeline li.reply")).to_contain_text("右键还是不好用")
+    context.close()
