@@ -18,7 +18,9 @@ OUR_APPS = {
     "dashboards",
     "monthly",
 }
-NOT_IN_ADMIN = {"ticketcounter"}  # internal counter rows, never edited by hand
+# Internal bookkeeping, never edited by hand: counter rows; keys of ticket-creating requests
+# already seen (double-submit protection).
+NOT_IN_ADMIN = {"ticketcounter", "createrequest"}
 
 
 def our_models():

@@ -30,7 +30,7 @@ from sla.models import (
     TierAssignment,
     TierTarget,
 )
-from tickets.models import Attachment, Priority, PriorityRule, Rating
+from tickets.models import Attachment, Priority, PriorityRule, Rating, ReplyTemplate, TimeEntry
 
 from . import factories as f
 
@@ -52,7 +52,8 @@ def grow(n: int, rule: EscalationRule) -> None:
         f.make_agreement(client=client, categories=[f.make_category(f"cat{i}")])
         user = f.make_user(client=client, site=site)
         agent = f.make_user(role=Role.AGENT)
-        f.make_team(members=[agent], clients=[client], lead=agent)
+        team = f.make_team(members=[agent], clients=[client], lead=agent)
+        ReplyTemplate.objects.create(team=team, title=f"t{i}", body="Hello {requester_name}")
         Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
         api_token_create(actor=user, name=f"script {i}")
         ticket = f.make_ticket(requester=user)
@@ -68,6 +69,7 @@ def grow(n: int, rule: EscalationRule) -> None:
         attachment.file.save(f"f{i}.txt", ContentFile(b"x"), save=False)
         attachment.save()
         Rating.objects.create(ticket=ticket, client=client, score=5, rated_by=user)
+        TimeEntry.objects.create(ticket=ticket, client=client, agent=agent, minutes=15)
         Notice.objects.create(client=client, site=site, title=f"n{i}", body="b", created_by=agent)
         OutboundEmail.objects.create(to=f"o{i}@x.cn", subject="s", body="b")
         Heartbeat.objects.create(name=f"beat{i}", beat_at=now)

@@ -3,7 +3,7 @@ the version and the SLA clocks follow every change; the admin would bypass all t
 
 from django.contrib import admin
 
-from .models import Attachment, PriorityRule, Rating, Ticket, TicketEvent
+from .models import Attachment, PriorityRule, Rating, ReplyTemplate, Ticket, TicketEvent, TimeEntry
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -98,3 +98,22 @@ class RatingAdmin(ViewOnlyAdmin):
     list_filter = ("score",)
     search_fields = ("ticket__reference", "comment")
     list_select_related = ("ticket", "rated_by")
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(ViewOnlyAdmin):
+    list_display = ("ticket", "client", "agent", "minutes", "kind", "at")
+    list_filter = ("kind", "client")
+    search_fields = ("ticket__reference", "agent__username")
+    list_select_related = ("ticket", "client", "agent")
+    date_hierarchy = "at"
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """The provider's canned replies, per team; agents pick them in the workspace composer."""
+
+    list_display = ("title", "team", "is_active")
+    list_filter = ("team", "is_active")
+    search_fields = ("title", "body")
+    list_select_related = ("team",)

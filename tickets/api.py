@@ -1,5 +1,6 @@
 """Ticket API under /api/v1/, scoped by visible_to(user) like every page."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 
 from . import selectors, services
 from .attachments import attachment_response
-from .models import Attachment, Channel, Ticket
+from .models import Attachment, Channel, Status, Ticket, TimeEntry
 from .serializers import (
     AssignSerializer,
     AttachmentSerializer,
@@ -82,7 +83,22 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    @extend_schema(
+        request=TicketCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Optional, up to 200 characters. Repeating a request with the same key "
+                    "returns the ticket created the first time (200) instead of a duplicate; "
+                    "the same key with a different body is refused (422)."
+                ),
+            )
+        ],
+        responses={201: TicketSerializer, 200: TicketSerializer, 422: OpenApiTypes.OBJECT},
+    )
     def create(self, request):
         data = self.incoming(TicketCreateSerializer)
         channel = (
@@ -90,53 +106,79 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             if data.get("requester") and request.user.is_provider_staff
             else Channel.API
         )
-        ticket = services.ticket_create(actor=request.user, channel=channel, **data)
-        return self.ticket_response(ticket, status.HTTP_201_CREATED)
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            ticket = services.ticket_create(actor=request.user, channel=channel, **data)
+            return self.ticket_response(ticket, status.HTTP_201_CREATED)
+        ticket, created = services.ticket_create_once(
+            actor=request.user,
+            key=f"api:{key}",
+            fingerprint=services.request_fingerprint(request.data),
+            channel=channel,
+            **data,
+        )
+        return self.ticket_response(
+            ticket, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(
         request=TicketUpdateSerializer, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT}
     )
     def partial_update(self, request, pk=None):
-        """Staff edits; each field goes through its own service, all checked against `version`."""
+        """Staff edits, like the workspace's panel: every field given is applied, all against
+        `version` in one transaction (a stale version or any refusal saves nothing)."""
         ticket, data = self.get_object(), self.incoming(TicketUpdateSerializer)
         version = data["version"]
-        if "subject" in data or "description" in data:
-            ticket = services.ticket_update(
+        with transaction.atomic():
+            if "subject" in data or "description" in data:
+                ticket = services.ticket_update(
+                    actor=request.user,
+                    ticket=ticket,
+                    expected_version=data["version"],
+                    subject=data.get("subject", ticket.subject),
+                    description=data.get("description", ticket.description),
+                )
+                version = ticket.version
+            changes = {
+                name: data[name]
+                for name in ("status", "assignee", "team", "priority", "category")
+                if name in data
+            }
+            ticket = services.ticket_change(
                 actor=request.user,
                 ticket=ticket,
-                expected_version=version,
-                subject=data.get("subject", ticket.subject),
-                description=data.get("description", ticket.description),
-            )
-            version = ticket.version
-        if "priority" in data:
-            ticket = services.ticket_change_priority(
-                actor=request.user,
-                ticket=ticket,
-                priority=data["priority"],
-                expected_version=version,
-            )
-            version = ticket.version
-        if "category" in data:
-            ticket = services.ticket_change_category(
-                actor=request.user,
-                ticket=ticket,
-                category=data["category"],
-                expected_version=version,
+                version=version,
+                body=data.get("body", ""),
+                internal=data["internal"],
+                minutes=data.get("minutes", 0),
+                time_kind=data.get("time_kind", TimeEntry.Kind.REMOTE),
+                **changes,
             )
         return self.ticket_response(ticket)
 
     @extend_schema(request=StatusChangeSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
-        data = self.incoming(StatusChangeSerializer)
-        ticket = services.ticket_change_status(
-            actor=request.user,
-            ticket=self.get_object(),
-            status=data["status"],
-            expected_version=data["version"],
-            comment=data.get("comment", ""),
-        )
+        """Move the ticket along the workflow. A requester reopening with a `comment` goes
+        through the same steps as the portal: what is still wrong becomes their reply (a
+        withdrawal's comment is its reason on the timeline)."""
+        data, ticket = self.incoming(StatusChangeSerializer), self.get_object()
+        comment = data.get("comment", "").strip()
+        requester_move = {Status.REOPENED: services.ticket_reopen}
+        if comment and not request.user.is_provider_staff and data["status"] in requester_move:
+            with transaction.atomic():
+                ticket = services.ticket_lock(ticket=ticket, expected_version=data["version"])
+                ticket = requester_move[data["status"]](
+                    actor=request.user, ticket=ticket, reason=comment
+                )
+        else:
+            ticket = services.ticket_change_status(
+                actor=request.user,
+                ticket=ticket,
+                status=data["status"],
+                expected_version=data["version"],
+                comment=comment,
+            )
         return self.ticket_response(ticket)
 
     @extend_schema(request=None, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT})
@@ -160,7 +202,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.ticket_response(ticket)
 
     @extend_schema(methods=["get"], responses={200: EventSerializer(many=True)})
-    @extend_schema(methods=["post"], request=ReplySerializer, responses={201: EventSerializer})
+    @extend_schema(
+        methods=["post"],
+        request=ReplySerializer,
+        responses={201: EventSerializer, 204: None},
+        description="A reply or internal note, with the minutes spent (staff). Minutes alone "
+        "are recorded without a timeline entry (204).",
+    )
     @action(detail=True, methods=["get", "post"])
     def events(self, request, pk=None):
         """The timeline (internal notes only for staff); POST adds a reply or an internal note."""
@@ -169,13 +217,17 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             events = selectors.ticket_events_for(user=request.user, ticket=ticket)
             return Response(EventSerializer(events, many=True).data)
         data = self.incoming(ReplySerializer)
-        event = services.ticket_reply(
+        event = services.ticket_respond(
             actor=request.user,
             ticket=ticket,
             body=data["body"],
             internal=data["internal"],
             files=data["files"],
+            minutes=data["minutes"],
+            time_kind=data["time_kind"],
         )
+        if event is None:  # minutes recorded without text: nothing on the timeline
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses={200: AttachmentSerializer(many=True)})

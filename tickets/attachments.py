@@ -144,11 +144,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def attachment_response(attachment) -> FileResponse:
-    """Always a download, never rendered by the browser; callers have checked visibility."""
+def attachment_response(attachment, *, inline: bool = False) -> FileResponse:
+    """A download; PNG and JPEG images may be shown inline (thumbnails, preview) when asked.
+    Either way sandboxed and never sniffed. Callers have checked visibility."""
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=True,
+        as_attachment=not (inline and attachment.is_previewable),
         filename=attachment.filename,
         content_type=attachment.content_type,
     )

@@ -7,7 +7,7 @@ from clients.models import ServiceCategory, Site
 from itsm.fields import IdField, RowChoiceField
 from itsm.forms import Form
 
-from .models import Impact, Priority, Status, Urgency
+from .models import Impact, Priority, Status, TimeEntry, Urgency
 from .workflow import ALLOWED_TRANSITIONS
 
 
@@ -65,49 +65,87 @@ class ReplyForm(Form):
         max_length=20000,
     )
     files = MultipleFileField(label=_("Attachments"))
-    internal = forms.BooleanField(
-        label=_("Internal note (not shown to the client)"), required=False
-    )
 
 
 class VersionedForm(Form):
     version = IdField(widget=forms.HiddenInput)
 
 
-class StatusForm(VersionedForm):
+class ComposerMode:
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CHOICES = [
+        (PUBLIC, _("Reply to the user")),
+        (INTERNAL, _("Internal note")),
+    ]
+
+
+class TicketActionForm(VersionedForm):
+    """The workspace's one form: the action panel and the composer, submitted once."""
+
+    FORM_ID = "ticket-update"
+
+    mode = forms.ChoiceField(
+        label=_("Write as"),
+        choices=ComposerMode.CHOICES,
+        initial=ComposerMode.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+    )
+    files = MultipleFileField(label=_("Attachments"))
+    minutes = forms.IntegerField(
+        label=_("Time spent (minutes)"), required=False, min_value=0, max_value=24 * 60
+    )
+    time_kind = forms.ChoiceField(
+        label=_("Where"), choices=TimeEntry.Kind.choices, initial=TimeEntry.Kind.REMOTE
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
-
-    def __init__(self, *args, current: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if current is not None and not self.is_bound:
-            # Offer only the moves the workflow allows (the service checks again on submit).
-            allowed = {current, *ALLOWED_TRANSITIONS.get(current, ())}
-            self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
-
-
-class PriorityForm(VersionedForm):
+    assignee = RowChoiceField(label=_("Agent"), queryset=None, required=False)
+    team = RowChoiceField(label=_("Team"), queryset=None, required=False)
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
-
-
-class CategoryForm(VersionedForm):
     category = RowChoiceField(
         label=_("Category"), queryset=ServiceCategory.objects.none(), required=False
     )
 
-    def __init__(self, *args, categories, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
-
-
-class AssignForm(VersionedForm):
-    assignee = RowChoiceField(label=_("Agent"), queryset=None, required=False)
-    team = RowChoiceField(label=_("Team"), queryset=None, required=False)
-
-    def __init__(self, *args, agents, teams, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, ticket, agents, teams, categories, **kwargs):
+        initial = {
+            "version": ticket.version,
+            "status": ticket.status,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+            "priority": ticket.priority,
+            "category": ticket.category_id,
+            **kwargs.pop("initial", {}),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
         self.fields["assignee"].queryset = agents
         self.fields["team"].queryset = teams
+        self.fields["category"].queryset = categories
+        for name in ("assignee", "team", "category"):
+            self.fields[name].empty_label = "—"
+        # Offer only the moves the workflow allows (the service checks again on submit).
+        allowed = {ticket.status, *ALLOWED_TRANSITIONS.get(ticket.status, ())}
+        self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
+        # The composer and the side panel are far apart on the page but one HTML form.
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.FORM_ID
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data.get("mode") == ComposerMode.INTERNAL
+
+
+class ReasonForm(Form):
+    """Why the requester withdraws, or what is still wrong when they reopen."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class EditForm(VersionedForm):

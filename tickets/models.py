@@ -9,7 +9,13 @@ from django.utils.translation import pgettext_lazy
 
 from clients.models import Client, ServiceCategory, Site, Team
 
-from .querysets import OPEN_STATUSES, TicketChildQuerySet, TicketQuerySet, TicketRowQuerySet
+from .querysets import (
+    OPEN_STATUSES,
+    StaffOnlyTicketRowQuerySet,
+    TicketChildQuerySet,
+    TicketQuerySet,
+    TicketRowQuerySet,
+)
 
 
 class Status(models.TextChoices):
@@ -247,6 +253,10 @@ class TicketEvent(models.Model):
         return value
 
 
+# Images a browser shows inline; everything else (SVG, PDF, ...) is only ever downloaded.
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
+
+
 def attachment_path(instance, filename: str) -> str:
     # Random name: the stored path is never derived from user input nor served directly.
     return f"attachments/{instance.client_id}/{instance.token}"
@@ -278,6 +288,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_previewable(self) -> bool:
+        """Shown inline as a thumbnail (the content type was sniffed from the bytes on upload)."""
+        return self.content_type in INLINE_IMAGE_TYPES
 
 
 class Rating(models.Model):
@@ -314,3 +329,104 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}#{self.resolution}: {self.score}"
+
+
+class TimeEntry(models.Model):
+    """Minutes an agent spent on a ticket, recorded with a reply or a note (cost of a client)."""
+
+    class Kind(models.TextChoices):
+        REMOTE = "remote", _("Remote")
+        ON_SITE = "on_site", _("On site")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="time_entries")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    event = models.ForeignKey(
+        TicketEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    minutes = models.PositiveIntegerField(_("minutes"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.REMOTE)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = StaffOnlyTicketRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time spent")
+        indexes = [models.Index(fields=["client", "at"], name="time_entry_client_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1, minutes__lte=1440),
+                name="time_entry_minutes_1_to_1440",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.minutes} min"
+
+
+class ReplyTemplate(models.Model):
+    """A canned reply of a team (常用回复); provider-owned, shown to the team's members.
+
+    Placeholders {requester_name}, {reference} and {agent_name} are filled when shown.
+    """
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="reply_templates", verbose_name=_("team")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(
+        _("text"),
+        max_length=5000,
+        help_text=_("Placeholders: {requester_name}, {reference}, {agent_name}."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["team__name", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "title"], name="reply_template_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.title}"
+
+    def render(self, *, ticket: Ticket, agent) -> str:
+        # Plain replacement, not str.format: a stray brace in the text must not break the page.
+        values = {
+            "requester_name": ticket.requester.display_name,
+            "reference": ticket.reference,
+            "agent_name": agent.display_name,
+        }
+        text = self.body
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text
+
+
+class CreateRequest(models.Model):
+    """A ticket-creating request already seen: a form's one-time token or an API
+    Idempotency-Key, per person. A repeat gets the ticket made the first time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    # Hash of the API request body; empty for form tokens (a resubmitted form may differ).
+    fingerprint = models.CharField(max_length=64, blank=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="create_request_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

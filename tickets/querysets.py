@@ -38,3 +38,13 @@ class TicketChildQuerySet(TicketRowQuerySet):
         if user is not None and user.is_authenticated and not is_provider_staff(user):
             rows = rows.filter(is_internal=False)
         return rows
+
+
+class StaffOnlyTicketRowQuerySet(TicketRowQuerySet):
+    """Provider-side records about a ticket (time spent): never shown to the client's people."""
+
+    def visible_to(self, user):
+        rows = super().visible_to(user)
+        if user is not None and user.is_authenticated and not is_provider_staff(user):
+            return rows.none()
+        return rows

@@ -2,15 +2,25 @@
 
 import re
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clients.models import Client, ServiceCategory, Site, Team, User
 from itsm.params import clean_text, parse_id
+from itsm.tenancy import is_staff_side
 
-from .models import Attachment, Priority, Rating, Status, Ticket, TicketEvent
+from .models import (
+    Attachment,
+    Priority,
+    Rating,
+    ReplyTemplate,
+    Status,
+    Ticket,
+    TicketEvent,
+    TimeEntry,
+)
 
 LIST_FILTERS = ("client", "site", "priority", "assignee", "team", "category")
 STATUS_FILTERS = {"open", "all", *Status.values}
@@ -88,13 +98,16 @@ def ticket_get_for(*, user, ticket_id) -> Ticket:
 
 
 def ticket_events_for(*, user, ticket: Ticket):
-    """The ticket's timeline as `user` may see it (no internal notes for client-side people)."""
+    """The ticket's timeline as `user` may see it.
+
+    Client-side people see neither internal notes nor system entries (SLA re-targets, rule
+    escalations, automatic closing: entries without a person), which are the desk's business.
+    """
+    events = TicketEvent.objects.visible_to(user).filter(ticket=ticket)
+    if not is_staff_side(user):
+        events = events.exclude(kind=TicketEvent.Kind.SLA).exclude(actor__isnull=True)
     return (
-        TicketEvent.objects.visible_to(user)
-        .filter(ticket=ticket)
-        .select_related("actor")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
+        events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
     )
 
 
@@ -209,3 +222,37 @@ def categories_for_clients(*, client_ids: list[int]):
         .distinct()
         .order_by("code")
     )
+
+
+def reply_templates_for(*, user, ticket: Ticket) -> list[tuple[ReplyTemplate, str]]:
+    """The active reply templates of the user's teams, each with its text filled for `ticket`.
+
+    Templates are the provider's, not a client's: an agent sees their own teams' ones (an
+    admin, those of the teams serving the ticket's client).
+    """
+    if not is_staff_side(user):
+        return []
+    if user.is_admin_role:
+        rows = ReplyTemplate.objects.filter(team__clients=ticket.client_id)
+    else:
+        rows = ReplyTemplate.objects.filter(team__members=user)
+    rows = rows.filter(is_active=True).select_related("team").distinct().order_by("title", "id")
+    return [(row, row.render(ticket=ticket, agent=user)) for row in rows]
+
+
+def time_spent_on(*, user, ticket: Ticket) -> int:
+    """Minutes recorded on `ticket` (0 for anyone who may not see time spent)."""
+    rows = TimeEntry.objects.visible_to(user).filter(ticket=ticket)
+    return rows.aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def time_spent_by_client(*, user, start, end) -> dict[int, int]:
+    """Minutes recorded per client id in [start, end): what serving each client cost."""
+    rows = (
+        TimeEntry.objects.visible_to(user)
+        .filter(at__gte=start, at__lt=end)
+        .order_by()
+        .values("client_id")
+        .annotate(total=Sum("minutes"))
+    )
+    return {row["client_id"]: row["total"] for row in rows}

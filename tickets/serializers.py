@@ -5,7 +5,17 @@ from rest_framework import serializers
 from clients.models import ServiceCategory, Site, Team, User
 from itsm.fields import ApiIdField, ApiRowField
 
-from .models import Attachment, Impact, Priority, Rating, Status, Ticket, TicketEvent, Urgency
+from .models import (
+    Attachment,
+    Impact,
+    Priority,
+    Rating,
+    Status,
+    Ticket,
+    TicketEvent,
+    TimeEntry,
+    Urgency,
+)
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -66,7 +76,12 @@ class TicketCreateSerializer(serializers.Serializer):
             self.fields["requester"].queryset = User.objects.visible_to(request.user)
 
 
+TIME_FIELDS_HELP = "Minutes spent (0-1440, staff only), recorded with the reply or note."
+
+
 class TicketUpdateSerializer(serializers.Serializer):
+    """All of the workspace's panel in one request, applied together or not at all."""
+
     version = ApiIdField(help_text="The version you read; a stale one is refused (409).")
     subject = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=20000, required=False)
@@ -74,6 +89,28 @@ class TicketUpdateSerializer(serializers.Serializer):
     category = ApiRowField(
         queryset=ServiceCategory.objects.filter(is_active=True), required=False, allow_null=True
     )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.none(), required=False
+    )
+    team = ApiRowField(queryset=Team.objects.all(), required=False)
+    body = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        help_text="Text for the timeline: a reply, or an internal note with internal=true.",
+    )
+    internal = serializers.BooleanField(default=False)
+    minutes = serializers.IntegerField(
+        min_value=0, max_value=24 * 60, required=False, help_text=TIME_FIELDS_HELP
+    )
+    time_kind = serializers.ChoiceField(choices=TimeEntry.Kind.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assignee"].queryset = User.objects.visible_to(request.user).agents()
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -141,6 +178,12 @@ class ReplySerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
     internal = serializers.BooleanField(default=False, help_text="Internal note (agents only).")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    minutes = serializers.IntegerField(
+        min_value=0, max_value=24 * 60, required=False, default=0, help_text=TIME_FIELDS_HELP
+    )
+    time_kind = serializers.ChoiceField(
+        choices=TimeEntry.Kind.choices, required=False, default=TimeEntry.Kind.REMOTE
+    )
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

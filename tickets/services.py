@@ -5,11 +5,13 @@ Every service that changes a ticket locks its row, checks the caller's `expected
 immutable TicketEvent and tells listeners (the SLA engine) through `ticket_changed`.
 """
 
+import hashlib
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from .attachments import check_upload, new_token
 from .models import (
     Attachment,
     Channel,
+    CreateRequest,
     Impact,
     Priority,
     PriorityRule,
@@ -30,6 +33,7 @@ from .models import (
     Ticket,
     TicketCounter,
     TicketEvent,
+    TimeEntry,
     Urgency,
 )
 from .signals import ticket_changed, ticket_rated
@@ -599,6 +603,219 @@ def ticket_rating_comment(*, actor: User, rating: Rating, comment: str) -> Ratin
         body=rating.comment,
     )
     return rating
+
+
+UNCHANGED = object()  # "leave this field as it is" in ticket_change (None is a value there)
+MAX_MINUTES = 24 * 60
+
+
+def _minutes(value) -> int:
+    try:
+        minutes = int(value or 0)
+    except (TypeError, ValueError):
+        minutes = -1
+    if not 0 <= minutes <= MAX_MINUTES:
+        raise ApplicationError(
+            _("Time spent must be a whole number of minutes from 0 to %(max)d.")
+            % {"max": MAX_MINUTES},
+            {"code": "bad_minutes"},
+        )
+    return minutes
+
+
+@transaction.atomic
+def time_record(
+    *,
+    actor: User,
+    ticket: Ticket,
+    minutes,
+    kind: str = TimeEntry.Kind.REMOTE,
+    event: TicketEvent | None = None,
+    now=None,
+) -> TimeEntry | None:
+    """Minutes `actor` spent on `ticket` (remote or on site); nothing recorded for 0."""
+    ensure_can_work_on(actor, ticket)
+    minutes = _minutes(minutes)
+    if kind not in TimeEntry.Kind.values:
+        raise ApplicationError(_("Choose remote or on site."), {"code": "bad_time_kind"})
+    if not minutes:
+        return None
+    return TimeEntry.objects.create(
+        ticket=ticket,
+        client_id=ticket.client_id,
+        agent=actor,
+        event=event,
+        minutes=minutes,
+        kind=kind,
+        at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def ticket_respond(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str = "",
+    internal: bool = False,
+    files=(),
+    minutes=0,
+    time_kind: str = TimeEntry.Kind.REMOTE,
+    now=None,
+) -> TicketEvent | None:
+    """The composer: a reply or an internal note, with the minutes spent on it (staff).
+
+    Minutes alone (no text) are recorded without a timeline entry.
+    """
+    now = now or timezone.now()
+    minutes = _minutes(minutes)
+    if minutes and not actor.is_provider_staff:
+        raise PermissionDenied(_("Only the service desk records time spent."))
+    event = None
+    if body.strip() or files or not minutes:
+        event = ticket_reply(
+            actor=actor, ticket=ticket, body=body, internal=internal, files=files, now=now
+        )
+    if minutes:
+        time_record(
+            actor=actor, ticket=ticket, minutes=minutes, kind=time_kind, event=event, now=now
+        )
+    return event
+
+
+@transaction.atomic
+def ticket_change(
+    *,
+    actor: User,
+    ticket: Ticket,
+    version: int,
+    status=UNCHANGED,
+    assignee=UNCHANGED,
+    team=UNCHANGED,
+    priority=UNCHANGED,
+    category=UNCHANGED,
+    body: str = "",
+    internal: bool = False,
+    files=(),
+    minutes=0,
+    time_kind: str = TimeEntry.Kind.REMOTE,
+    now=None,
+) -> Ticket:
+    """The workspace's action panel and composer, submitted once against one `version`.
+
+    Everything or nothing: one version check up front, then each change through its own
+    service inside this transaction, so a refusal of any part (or a stale page) saves none.
+    The text goes first as a reply or internal note (so "resolve" or "cancel" with a closing
+    word works); the status moves last, after the assignment it may depend on.
+    """
+    now = now or timezone.now()
+    ensure_can_work_on(actor, ticket)
+    ticket = ticket_lock(ticket=ticket, expected_version=version)
+    if body.strip() or files or minutes:
+        ticket_respond(
+            actor=actor,
+            ticket=ticket,
+            body=body,
+            internal=internal,
+            files=files,
+            minutes=minutes,
+            time_kind=time_kind,
+            now=now,
+        )
+    if category is not UNCHANGED and (category.pk if category else None) != ticket.category_id:
+        ticket = ticket_change_category(actor=actor, ticket=ticket, category=category)
+    if priority is not UNCHANGED and priority != ticket.priority:
+        ticket = ticket_change_priority(actor=actor, ticket=ticket, priority=priority, now=now)
+    agent = (
+        assignee
+        if assignee not in (UNCHANGED, None) and assignee.pk != ticket.assignee_id
+        else None
+    )
+    new_team = team if team not in (UNCHANGED, None) and team.pk != ticket.team_id else None
+    if agent is not None or new_team is not None:
+        ticket = ticket_assign(actor=actor, ticket=ticket, agent=agent, team=new_team, now=now)
+    if status is not UNCHANGED and status != ticket.status:
+        ticket = ticket_change_status(actor=actor, ticket=ticket, status=status, now=now)
+    return ticket_lock(ticket=ticket)
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(message, {"code": "reason_required"})
+    return reason
+
+
+@transaction.atomic
+def ticket_withdraw(*, actor: User, ticket: Ticket, reason: str, now=None) -> Ticket:
+    """The requester cancels their ticket, saying why (the reason is on the timeline)."""
+    reason = _reason(reason, _("Tell us why you withdraw the ticket."))
+    return ticket_change_status(
+        actor=actor, ticket=ticket, status=Status.CANCELLED, comment=reason, now=now
+    )
+
+
+@transaction.atomic
+def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now=None) -> Ticket:
+    """ "Still broken": reopen, and what is still wrong becomes the requester's reply."""
+    now = now or timezone.now()
+    reason = _reason(reason, _("Tell us what is still wrong."))
+    ticket = ticket_change_status(actor=actor, ticket=ticket, status=Status.REOPENED, now=now)
+    ticket_reply(actor=actor, ticket=ticket, body=reason, now=now)
+    return ticket_lock(ticket=ticket)
+
+
+def request_fingerprint(data: dict) -> str:
+    """A stable hash of a request body (files by name and size) for Idempotency-Key reuse."""
+    shape = {}
+    for key in sorted(data):
+        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+        shape[key] = [
+            f"file:{v.name}:{v.size}" if hasattr(v, "read") else json.dumps(v, sort_keys=True)
+            for v in values
+        ]
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+
+
+class KeyReusedError(ApplicationError):
+    status_code = 422
+
+
+def ticket_create_once(
+    *, actor: User, key: str, fingerprint: str = "", **fields
+) -> tuple[Ticket, bool]:
+    """ticket_create, at most once per (actor, key): (ticket, created).
+
+    A repeat of the key returns the ticket made the first time; with a different request body
+    (`fingerprint`) it is refused. Two simultaneous requests with one key: the unique index
+    makes the second wait for the first and then find its ticket.
+    """
+    key = (key or "").strip()
+    if not key or len(key) > 200:
+        raise ApplicationError(
+            _("The idempotency key must be 1 to 200 characters."), {"code": "bad_key"}
+        )
+    seen = CreateRequest.objects.filter(user=actor, key=key).select_related("ticket").first()
+    if seen is None:
+        try:
+            with transaction.atomic():
+                ticket = ticket_create(actor=actor, **fields)
+                CreateRequest.objects.create(
+                    user=actor, key=key, fingerprint=fingerprint, ticket=ticket
+                )
+                return ticket, True
+        except IntegrityError:
+            seen = (
+                CreateRequest.objects.filter(user=actor, key=key).select_related("ticket").first()
+            )
+            if seen is None:
+                raise
+    if seen.fingerprint != fingerprint:
+        raise KeyReusedError(
+            _("This idempotency key was already used for a different request."),
+            {"code": "idempotency_key_reused", "ticket": seen.ticket.reference},
+        )
+    return seen.ticket, False
 
 
 def tickets_auto_close(*, now=None) -> int:

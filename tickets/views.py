@@ -18,14 +18,12 @@ from itsm.tenancy import Role
 from . import selectors, services
 from .attachments import attachment_response
 from .forms import (
-    AssignForm,
     BulkForm,
-    CategoryForm,
     EditForm,
-    PriorityForm,
     RatingForm,
+    ReasonForm,
     ReplyForm,
-    StatusForm,
+    TicketActionForm,
 )
 from .models import Priority, Status
 from .presenters import options, prepare_rows, queue_rows_html
@@ -161,42 +159,31 @@ class TicketQueueView(StaffRequiredMixin, View):
 
 
 class TicketWorkspaceView(StaffRequiredMixin, View):
-    """Everything about one ticket for the agent: timeline with notes, actions, requester card."""
+    """Everything about one ticket for the agent: timeline with notes, requester card, and one
+    form holding the composer (reply or internal note, time spent) and the action panel."""
 
     template_name = "tickets/ticket_workspace.html"
-    ACTIONS = {"claim", "assign", "status", "priority", "category", "reply", "edit"}
+    # action -> its form in the page context (claim has none)
+    ACTIONS = {"claim": None, "update": "action_form", "edit": "edit_form"}
 
     def forms_for(self, ticket, data=None, action=None):
         user = self.request.user
-        initial = {"version": ticket.version}
-
-        def bound(name):
-            return data if action == name else None
-
         return {
-            "reply_form": ReplyForm(
-                bound("reply"), self.request.FILES if action == "reply" else None
-            ),
-            "status_form": StatusForm(
-                bound("status"), initial={**initial, "status": ticket.status}, current=ticket.status
-            ),
-            "priority_form": PriorityForm(
-                bound("priority"), initial={**initial, "priority": ticket.priority}
-            ),
-            "category_form": CategoryForm(
-                bound("category"),
-                initial={**initial, "category": ticket.category_id},
-                categories=selectors.categories_covered_for(client_id=ticket.client_id),
-            ),
-            "assign_form": AssignForm(
-                bound("assign"),
-                initial={**initial, "assignee": ticket.assignee_id, "team": ticket.team_id},
+            "action_form": TicketActionForm(
+                data if action == "update" else None,
+                self.request.FILES if action == "update" else None,
+                ticket=ticket,
                 agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
                 teams=selectors.teams_for(user=user, client_id=ticket.client_id),
+                categories=selectors.categories_covered_for(client_id=ticket.client_id),
             ),
             "edit_form": EditForm(
-                bound("edit"),
-                initial={**initial, "subject": ticket.subject, "description": ticket.description},
+                data if action == "edit" else None,
+                initial={
+                    "version": ticket.version,
+                    "subject": ticket.subject,
+                    "description": ticket.description,
+                },
             ),
         }
 
@@ -208,6 +195,8 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
             "other_open": selectors.requester_other_open_tickets(user=user, ticket=ticket),
             "rating": selectors.rating_for(user=user, ticket=ticket),
             "extra_panels": workspace_panels(user=user, ticket=ticket),
+            "reply_templates": selectors.reply_templates_for(user=user, ticket=ticket),
+            "time_spent": selectors.time_spent_on(user=user, ticket=ticket),
             "error": error,
             **forms,
         }
@@ -224,63 +213,49 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
         if action not in self.ACTIONS:
             return self.render_page(ticket, self.forms_for(ticket), _("Unknown action."), 400)
         forms = self.forms_for(ticket, request.POST, action)
-        form = forms.get(f"{action}_form")
+        form = forms.get(self.ACTIONS[action])
         if form is not None and not form.is_valid():
             return self.render_page(ticket, forms, _("Please correct the marked fields."), 400)
-        data = form.cleaned_data if form is not None else {}
         try:
-            self.perform(action, ticket, data)
+            self.perform(action, ticket, form)
         except ApplicationError as exc:
+            # The bound forms go back as they were: nothing typed is lost.
             return self.render_page(ticket, forms, error_text(exc), exc.status_code)
         except PermissionDenied as exc:
             return self.render_page(ticket, forms, error_text(exc), 403)
         messages.success(request, _("Saved."))
         return redirect("tickets:ticket-workspace", ticket_id=ticket.pk)
 
-    def perform(self, action, ticket, data):
+    def perform(self, action, ticket, form):
         actor = self.request.user
-        version = data.get("version")
         if action == "claim":
             services.ticket_claim(actor=actor, ticket=ticket)
-        elif action == "assign":
-            services.ticket_assign(
+        elif action == "update":
+            data = form.cleaned_data
+            services.ticket_change(
                 actor=actor,
                 ticket=ticket,
-                agent=data["assignee"],
-                team=data["team"],
-                expected_version=version,
-            )
-        elif action == "status":
-            services.ticket_change_status(
-                actor=actor,
-                ticket=ticket,
+                version=data["version"],
                 status=data["status"],
-                comment=data["comment"],
-                expected_version=version,
-            )
-        elif action == "priority":
-            services.ticket_change_priority(
-                actor=actor, ticket=ticket, priority=data["priority"], expected_version=version
-            )
-        elif action == "category":
-            services.ticket_change_category(
-                actor=actor, ticket=ticket, category=data["category"], expected_version=version
+                # An empty choice leaves the assignment as it is (there is no "unassign").
+                assignee=data["assignee"] or services.UNCHANGED,
+                team=data["team"] or services.UNCHANGED,
+                priority=data["priority"],
+                category=data["category"],
+                body=data["body"],
+                internal=form.internal,
+                files=data["files"],
+                minutes=data["minutes"] or 0,
+                time_kind=data["time_kind"],
             )
         elif action == "edit":
+            data = form.cleaned_data
             services.ticket_update(
                 actor=actor,
                 ticket=ticket,
                 subject=data["subject"],
                 description=data["description"],
-                expected_version=version,
-            )
-        elif action == "reply":
-            services.ticket_reply(
-                actor=actor,
-                ticket=ticket,
-                body=data["body"],
-                internal=data["internal"],
-                files=data["files"],
+                expected_version=data["version"],
             )
 
 
@@ -317,20 +292,20 @@ class RequesterActionsMixin:
     them their ticket: the end user's portal, or the client manager's detail page when staff
     filed the ticket for the manager. The services decide who may; pages only offer."""
 
-    STATUS_ACTIONS = {
-        "confirm": Status.CLOSED,
-        "reopen": Status.REOPENED,
-        "withdraw": Status.CANCELLED,
-    }
-    # Set by the view, which also provides render_page(ticket, *, reply_form, rating_form,
-    # error, status).
+    # Set by the view, which also provides render_page(ticket, *, error, status, **forms) passing
+    # the forms to requester_context.
     success_url_name = ""
 
-    def requester_context(self, ticket, *, reply_form=None, rating_form=None) -> dict:
+    def requester_context(
+        self, ticket, *, reply_form=None, rating_form=None, reason_form=None, action=None
+    ) -> dict:
         return {
             "is_requester": ticket.requester_id == self.request.user.pk,
             "reply_form": reply_form or ReplyForm(),
             "rating_form": rating_form or RatingForm(),
+            # A refused withdraw/reopen comes back with its form open and the text kept.
+            "withdraw_form": reason_form if action == "withdraw" else ReasonForm(),
+            "reopen_form": reason_form if action == "reopen" else ReasonForm(),
         }
 
     def post(self, request, ticket_id):
@@ -339,6 +314,7 @@ class RequesterActionsMixin:
         action = request.POST.get("action")
         reply_form = ReplyForm(request.POST, request.FILES) if action == "reply" else None
         rating_form = RatingForm(request.POST) if action == "rate" else None
+        reason_form = ReasonForm(request.POST) if action in ("withdraw", "reopen") else None
         try:
             if action == "reply":
                 if not reply_form.is_valid():
@@ -354,13 +330,14 @@ class RequesterActionsMixin:
                 services.ticket_rate(
                     actor=user, ticket=ticket, score=data["score"], comment=data["comment"]
                 )
-            elif action in self.STATUS_ACTIONS:
-                services.ticket_change_status(
-                    actor=user,
-                    ticket=ticket,
-                    status=self.STATUS_ACTIONS[action],
-                    comment=request.POST.get("comment", ""),
+            elif action in ("withdraw", "reopen"):
+                reason = reason_form.cleaned_data["reason"] if reason_form.is_valid() else ""
+                service = (
+                    services.ticket_withdraw if action == "withdraw" else services.ticket_reopen
                 )
+                service(actor=user, ticket=ticket, reason=reason)
+            elif action == "confirm":
+                services.ticket_change_status(actor=user, ticket=ticket, status=Status.CLOSED)
             else:
                 raise ApplicationError(_("Unknown action."))
         except ApplicationError as exc:
@@ -368,6 +345,8 @@ class RequesterActionsMixin:
                 ticket,
                 reply_form=reply_form,
                 rating_form=rating_form,
+                reason_form=reason_form,
+                action=action,
                 error=exc.message,
                 status=exc.status_code,
             )
@@ -383,7 +362,7 @@ class ClientTicketDetailView(ClientManagerMixin, RequesterActionsMixin, View):
     template_name = "tickets/ticket_client_detail.html"
     success_url_name = "tickets:ticket-client-detail"
 
-    def render_page(self, ticket, *, reply_form=None, rating_form=None, error=None, status=200):
+    def render_page(self, ticket, *, error=None, status=200, **forms):
         user = self.request.user
         context = {
             "ticket": ticket,
@@ -391,7 +370,7 @@ class ClientTicketDetailView(ClientManagerMixin, RequesterActionsMixin, View):
             "rating": selectors.rating_for(user=user, ticket=ticket),
             "extra_panels": workspace_panels(user=user, ticket=ticket),
             "error": error,
-            **self.requester_context(ticket, reply_form=reply_form, rating_form=rating_form),
+            **self.requester_context(ticket, **forms),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -404,4 +383,4 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, attachment_id):
         attachment = selectors.attachment_get_for(user=request.user, attachment_id=attachment_id)
-        return attachment_response(attachment)
+        return attachment_response(attachment, inline=request.GET.get("inline") == "1")

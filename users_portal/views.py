@@ -1,5 +1,7 @@
 """The end user's portal: home, new ticket, my tickets, ticket detail with reply/confirm/rate."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -11,6 +13,7 @@ from django.views.generic import TemplateView
 
 from itsm.exceptions import ApplicationError
 from itsm.paging import page_of
+from itsm.params import clean_text
 from itsm.tenancy import Role
 from reports.notices.services import notices_mark_seen
 from tickets import selectors, services
@@ -71,23 +74,40 @@ class TicketCreateView(EndUserMixin, View):
         categories = selectors.categories_covered_for(client_id=user.client_id)
         return TicketCreateForm(data, files, user=user, categories=categories)
 
+    def page(self, form, token, status=200):
+        return render(
+            self.request, self.template_name, {"form": form, "token": token}, status=status
+        )
+
     def get(self, request):
-        return render(request, self.template_name, {"form": self._form()})
+        # A one-time token per form shown: posting it twice (Back, then Submit again) finds the
+        # ticket made the first time instead of filing a duplicate.
+        return self.page(self._form(), secrets.token_urlsafe(24))
 
     def post(self, request):
         form = self._form(request.POST, request.FILES)
+        token = clean_text(request.POST.get("token"), max_length=100)
         if form.is_valid():
             try:
-                ticket = services.ticket_create(actor=request.user, **form.cleaned_data)
+                if token:
+                    ticket, created = services.ticket_create_once(
+                        actor=request.user, key=f"form:{token}", **form.cleaned_data
+                    )
+                else:
+                    ticket, created = (
+                        services.ticket_create(actor=request.user, **form.cleaned_data),
+                        True,
+                    )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(
-                    request,
-                    _("Ticket %(ref)s filed. We will get back to you.") % {"ref": ticket.reference},
-                )
+                if created:
+                    text = _("Ticket %(ref)s filed. We will get back to you.")
+                else:
+                    text = _("This form was already sent: ticket %(ref)s was filed then.")
+                messages.success(request, text % {"ref": ticket.reference})
                 return redirect("portal:ticket-detail", ticket_id=ticket.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+        return self.page(form, token or secrets.token_urlsafe(24), status=400)
 
 
 class TicketDetailView(EndUserMixin, RequesterActionsMixin, View):
@@ -96,14 +116,14 @@ class TicketDetailView(EndUserMixin, RequesterActionsMixin, View):
     template_name = "users_portal/ticket_detail.html"
     success_url_name = "portal:ticket-detail"
 
-    def render_page(self, ticket, *, reply_form=None, rating_form=None, error=None, status=200):
+    def render_page(self, ticket, *, error=None, status=200, **forms):
         user = self.request.user
         context = {
             "ticket": ticket,
             "events": selectors.ticket_events_for(user=user, ticket=ticket),
             "rating": selectors.rating_for(user=user, ticket=ticket),
             "error": error,
-            **self.requester_context(ticket, reply_form=reply_form, rating_form=rating_form),
+            **self.requester_context(ticket, **forms),
         }
         return render(self.request, self.template_name, context, status=status)
 

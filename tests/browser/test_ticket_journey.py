@@ -1,7 +1,8 @@
 """The whole ticket journey in a real browser.
 
-End user files -> agent claims, replies, notes -> end user answers -> agent resolves ->
-end user rates and confirms -> client manager reads.
+End user files -> agent claims, replies, notes (the composer's two modes) -> end user answers
+-> agent resolves (action panel + composer, one submit) -> end user rates and confirms ->
+client manager reads.
 """
 
 import re
@@ -98,15 +99,18 @@ def test_ticket_journey(page, live_server, sign_in, sign_out, shot, user_a1, age
     expect(page.locator("main .split > div > .card").first).to_contain_text("agent_a")
     shot("06-agent-claimed")
 
-    reply_form = page.locator("form:has(input[name=action][value=reply])")
-    reply_form.locator("textarea[name=body]").fill(AGENT_REPLY)
-    reply_form.locator("button[type=submit]").click()
+    composer = page.locator("form#ticket-update")
+    composer.locator("textarea[name=body]").fill(AGENT_REPLY)
+    expect(composer.locator("button.send .when-public")).to_be_visible()
+    composer.locator("button.send").click()
     expect(page.locator("ul.timeline li.reply")).to_contain_text(AGENT_REPLY)
 
-    reply_form = page.locator("form:has(input[name=action][value=reply])")
-    reply_form.locator("textarea[name=body]").fill(INTERNAL_NOTE)
-    reply_form.locator("input[type=checkbox][name=internal]").check()
-    reply_form.locator("button[type=submit]").click()
+    composer = page.locator("form#ticket-update")
+    composer.locator("label.mode-internal").click()
+    expect(composer.locator("button.send .when-internal")).to_be_visible()
+    expect(composer.locator("button.send .when-public")).to_be_hidden()
+    composer.locator("textarea[name=body]").fill(INTERNAL_NOTE)
+    composer.locator("button.send").click()
     note = page.locator("ul.timeline li.note")
     expect(note).to_contain_text(INTERNAL_NOTE)
     expect(note.locator(".meta strong")).to_have_text(zh("internal"))
@@ -131,16 +135,16 @@ def test_ticket_journey(page, live_server, sign_in, sign_out, shot, user_a1, age
     shot("09-user-replied")
     sign_out()
 
-    # --- Agent resolves through the status form in the sidebar ------------------------------
+    # --- Agent resolves through the action panel, the closing word through the composer --
     sign_in("agent_a")
     page.goto(f"{url}/queue/tickets/{ticket.pk}/")
     expect(page.locator("ul.timeline")).to_contain_text(USER_REPLY)
-    status_form = page.locator("aside form:has(input[name=action][value=status])")
-    status_form.locator("select[name=status]").select_option("resolved")
-    status_form.locator("input[name=comment]").fill(RESOLVE_COMMENT)
-    status_form.locator("button[type=submit]").click()
+    panel = page.locator("aside .action-panel")
+    panel.locator("select[name=status]").select_option("resolved")
+    page.locator("form#ticket-update textarea[name=body]").fill(RESOLVE_COMMENT)
+    panel.locator("button[type=submit]").click()
     expect(page.locator("main .badge.status-resolved")).to_be_visible()
-    expect(page.locator("ul.timeline")).to_contain_text(RESOLVE_COMMENT)
+    expect(page.locator("ul.timeline li.reply", has_text=RESOLVE_COMMENT)).to_have_count(1)
     shot("10-agent-resolved")
     sign_out()
 
@@ -148,10 +152,13 @@ def test_ticket_journey(page, live_server, sign_in, sign_out, shot, user_a1, age
     sign_in("user_a1")
     page.goto(f"{url}/portal/tickets/{ticket.pk}/")
     confirm = page.locator("form:has(input[name=action][value=confirm]) button[type=submit]")
-    reopen = page.locator("form:has(input[name=action][value=reopen]) button[type=submit]")
+    # "Still broken" first asks what is still wrong (a closed <details>, no JavaScript).
+    reopen = page.locator("details.reopen summary")
     expect(confirm).to_be_visible()
     expect(reopen).to_be_visible()
     expect(confirm).to_have_text(zh("Yes, this is solved"))
+    expect(reopen).to_have_text(zh("No, still broken"))
+    expect(page.locator("details.reopen textarea[name=reason]")).to_be_hidden()
     shot("11-user-solved-question")
 
     rate_form = page.locator("#rate form:has(input[name=action][value=rate])")

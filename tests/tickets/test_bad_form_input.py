@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from .panel import panel_post
+
 pytestmark = pytest.mark.django_db
 
 JUNK = ["²", "1e20", "100000000000000000000", str(2**63), "\x00", "abc", "-1", "١"]
@@ -24,10 +26,11 @@ def test_staff_forms_and_api_bodies(as_user, ticket_a1, junk):
     workspace = f"/queue/tickets/{ticket_a1.pk}/"
     api = f"/api/v1/tickets/{ticket_a1.pk}"
     answers = [
-        agent.post(workspace, {"action": "status", "status": "in_progress", "version": junk}),
-        agent.post(workspace, {"action": "priority", "priority": junk, "version": "1"}),
-        agent.post(workspace, {"action": "category", "category": junk, "version": "1"}),
-        agent.post(workspace, {"action": "assign", "assignee": junk, "team": junk, "version": "1"}),
+        agent.post(workspace, panel_post(ticket_a1, status="in_progress", version=junk)),
+        agent.post(workspace, panel_post(ticket_a1, priority=junk)),
+        agent.post(workspace, panel_post(ticket_a1, category=junk)),
+        agent.post(workspace, panel_post(ticket_a1, assignee=junk, team=junk)),
+        agent.post(workspace, panel_post(ticket_a1, mode=junk, body="x")),
         agent.post("/queue/", {"tickets": [f"{ticket_a1.pk}:{junk}"], "action": "assign"}),
         agent.patch(
             f"{api}/", {"version": junk, "priority": junk}, content_type="application/json"

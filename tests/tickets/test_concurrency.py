@@ -108,3 +108,37 @@ def test_stale_api_update_is_409(ticket_a1, agent_a, api_for):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "stale" and response.json()["current_version"] == 2
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_one_form_token_make_one_ticket(user_a1):
+    """A double click sends two POSTs at once: the unique key makes the second find the first
+    ticket instead of filing another."""
+    require_postgres()
+    results, errors = run_in_threads(
+        4,
+        lambda i: services.ticket_create_once(
+            actor=user_a1, key="form:double-click", subject="Printer", description="jam"
+        ),
+    )
+    assert not errors
+    assert len({ticket.pk for ticket, _created in results}) == 1
+    assert sorted(created for _ticket, created in results) == [False, False, False, True]
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_panel_submits_with_one_version_have_one_winner(ticket_a1, agent_a):
+    require_postgres()
+    version = ticket_a1.version
+    results, errors = run_in_threads(
+        2,
+        lambda i: services.ticket_change(
+            actor=agent_a, ticket=ticket_a1, version=version, priority=1 + i, body=f"reply {i}"
+        ),
+    )
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ConflictError)
+    assert ticket_a1.events.filter(kind="reply").count() == 1

@@ -39,9 +39,10 @@ def test_manager_replies_rates_and_reopens_through_the_pages(
     assert 'value="reopen"' in page and 'value="rate"' in page
     assert client.post(detail, {"action": "rate", "score": 2}).status_code == 302
     assert Rating.objects.get(ticket=own_ticket).rated_by == manager_a
-    assert client.post(detail, {"action": "reopen"}).status_code == 302
+    assert client.post(detail, {"action": "reopen", "reason": "Slow again"}).status_code == 302
     own_ticket.refresh_from_db()
     assert own_ticket.status == Status.REOPENED
+    assert own_ticket.events.filter(kind="reply", actor=manager_a, body="Slow again").exists()
 
 
 def test_manager_confirms_through_the_pages(client, agent_a, manager_a, own_ticket):

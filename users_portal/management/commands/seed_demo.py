@@ -17,7 +17,7 @@ from reports.complaints.demo import seed_complaints
 from reports.models import Notice
 from reports.satisfaction.demo import seed_satisfaction
 from sla.models import BusinessCalendar, EscalationRule, ServiceTier, TierAssignment, TierTarget
-from tickets.models import Ticket
+from tickets.models import ReplyTemplate, Ticket
 from users_portal.demo import DEMO_NOTICES, DEMO_TICKETS, advance_demo_ticket, publish_demo_notice
 
 CATEGORIES = [
@@ -26,6 +26,24 @@ CATEGORIES = [
     ("network", "网络", "Network"),
     ("email", "邮件", "Email"),
     ("business-app", "业务系统", "Business applications"),
+]
+# Canned replies (常用回复) every demo team gets; placeholders are filled in the workspace.
+REPLY_TEMPLATES = [
+    (
+        "已收到 / Received",
+        "{requester_name}，您好：\n\n我们已收到工单 {reference}，正在处理，稍后给您回复。\n\n"
+        "{agent_name}",
+    ),
+    (
+        "请提供截图 / Ask for a screenshot",
+        "{requester_name}，您好：\n\n为了尽快定位问题，请回复一张出错界面的截图"
+        "（工单 {reference}）。\n\n谢谢！{agent_name}",
+    ),
+    (
+        "上门处理 / On-site visit",
+        "{requester_name}，您好：\n\n工程师将上门处理工单 {reference}，请保持电话畅通。\n\n"
+        "{agent_name}",
+    ),
 ]
 # (priority, response, resolution) in business minutes.
 GOLD_TARGETS = [(1, 15, 120), (2, 30, 240), (3, 120, 960), (4, 240, 1920)]
@@ -147,6 +165,11 @@ class Command(BaseCommand):
                 team.members.set(agents if index == 0 else agents[1:])
                 team.clients.add(client)
                 created += 1
+            for title, body in REPLY_TEMPLATES:
+                _template, new = ReplyTemplate.objects.get_or_create(
+                    team=team, title=title, defaults={"body": body}
+                )
+                created += new
             for username, role, site_name, last, first in spec["people"]:
                 _user, new = self.person(
                     username,
