@@ -22,7 +22,7 @@ from .models import (
 
 def follow_up_list_for(*, user, status: str | None = None):
     rows = FollowUp.objects.visible_to(user).select_related(
-        "client", "ticket", "rating", "rating__rated_by", "handled_by"
+        "client", "ticket", "rating", "rating__rated_by", "handled_by", "complaint"
     )
     if (status := clean_text(status)) in FollowUp.Status.values:
         rows = rows.filter(status=status)

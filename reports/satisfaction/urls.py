@@ -24,4 +24,9 @@ urlpatterns = [
         views.FollowUpDoneView.as_view(),
         name="followup-done",
     ),
+    path(
+        "follow-ups/<id:follow_up_id>/complaint/",
+        views.FollowUpComplaintView.as_view(),
+        name="followup-complaint",
+    ),
 ]
