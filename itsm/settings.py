@@ -220,10 +220,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Tickets and complaints both have a "status" choice set: name each once.
+    # Tickets and complaints both have a "status" choice set, complaints and notices a
+    # "severity" one: name each once.
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Status",
         "ComplaintStatusEnum": "reports.complaints.models.Status",
+        "ComplaintSeverityEnum": "reports.complaints.models.Severity",
+        "NoticeSeverityEnum": "reports.models.Severity",
     },
     "PATH_CONVERTER_OVERRIDES": {"id": int},  # itsm.params.IdConverter
 }

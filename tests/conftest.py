@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.cache import cache
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from itsm.celery import app as celery_app
 from itsm.tenancy import Role
 
 from . import factories as f
+from .migration_data import restore_migration_data
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -14,6 +17,30 @@ def _celery_eager():
     # Unit tests run tasks in-process; the worker tests start a real worker instead.
     celery_app.conf.task_always_eager = True
     yield
+
+
+def _is_transactional(item) -> bool:
+    """As pytest-django decides: a transaction=True marker, or a transactional/live server."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test flushes every table when it ends, the data migrations' rows too.
+    pytest-django runs such tests last, but pytest then regroups the tests parametrized by
+    pytest-playwright's session-scoped browser, so later tests would find no default tier,
+    calendars or priority matrix: put them back once the flush is done."""
+    yield
+    if _is_transactional(item):
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            restore_migration_data()
 
 
 @pytest.fixture(autouse=True)

@@ -18,12 +18,24 @@ from clients.models import Invitation
 from clients.services import api_token_create
 from itsm.models import Heartbeat, OutboundEmail
 from itsm.tenancy import Role
-from reports.models import Notice
+from reports.complaints.models import ComplaintSettings, ManagementContact
+from reports.complaints.services import complaint_open
+from reports.notices.services import TargetSpec, notice_create
+from reports.satisfaction.models import (
+    CsatRequest,
+    FollowUp,
+    Question,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyRound,
+)
 from sla.models import (
     BusinessCalendar,
     CalendarDay,
     EscalationRule,
     HeldNotification,
+    RetargetJob,
     RuleFiring,
     ServiceTier,
     SlaClock,
@@ -36,7 +48,16 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports"}
+OUR_APPS = {
+    "itsm",
+    "clients",
+    "tickets",
+    "sla",
+    "users_portal",
+    "reports",
+    "complaints",
+    "satisfaction",
+}
 # Rows a migration fills completely (impact x urgency); no relation is shown in the list.
 FIXED_TABLES = {PriorityRule}
 _counter = iter(range(10**6))
@@ -68,9 +89,46 @@ def grow(n: int, rule: EscalationRule) -> None:
         )
         attachment.file.save(f"f{i}.txt", ContentFile(b"x"), save=False)
         attachment.save()
-        Rating.objects.create(ticket=ticket, client=client, score=5, rated_by=user)
+        rating = Rating.objects.create(ticket=ticket, client=client, score=1, rated_by=user)
         TimeEntry.objects.create(ticket=ticket, client=client, agent=agent, minutes=15)
-        Notice.objects.create(client=client, site=site, title=f"n{i}", body="b", created_by=agent)
+        notice_create(
+            actor=agent,
+            title=f"n{i}",
+            body="b",
+            severity="info",
+            published_at=now,
+            expires_at=None,
+            targets=[TargetSpec(client=client, sites=[site])],
+            now=now,
+        )
+        CsatRequest.objects.create(
+            client=client, ticket=ticket, resolution=1, requester=user, nonce=f"qc{i}"
+        )
+        FollowUp.objects.create(client=client, rating=rating, ticket=ticket)
+        questionnaire = Questionnaire.objects.create(title=f"q{i}")
+        question = Question.objects.create(questionnaire=questionnaire, text=f"q{i}?")
+        survey = SurveyRound.objects.create(
+            client=client,
+            questionnaire=questionnaire,
+            period_start=date(2030, 1, 1),
+            period_end=date(2030, 3, 31),
+        )
+        invitation = SurveyInvitation.objects.create(client=client, round=survey, person=user)
+        SurveyAnswer.objects.create(
+            client=client, invitation=invitation, question=question, score=5
+        )
+        complaint_open(
+            actor=user,
+            client=client,
+            source="direct",
+            category="not_resolved",
+            subject=f"c{i}",
+            description="d",
+            tickets=[ticket],
+            now=now,
+        )
+        ComplaintSettings.objects.get_or_create(client=client, defaults={"account_director": agent})
+        ManagementContact.objects.create(person=agent)
         OutboundEmail.objects.create(to=f"o{i}@x.cn", subject="s", body="b")
         Heartbeat.objects.create(name=f"beat{i}", beat_at=now)
         calendar = BusinessCalendar.objects.create(code=f"cal{i}", name=f"Calendar {i}")
@@ -81,6 +139,7 @@ def grow(n: int, rule: EscalationRule) -> None:
                 tier=tier, priority=priority, response_minutes=60, resolution_minutes=600
             )
         TierAssignment.objects.create(client=client, tier=tier)
+        RetargetJob.objects.create(scope="tier", scope_id=tier.pk, reason=f"r{i}")
         EscalationRule.objects.create(
             name=f"rule {i}",
             tier=tier,

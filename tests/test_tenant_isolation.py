@@ -82,6 +82,7 @@ CASES = {
     "satisfaction:survey-results": ("get", lambda w: []),
     "satisfaction:followup-list": ("get", lambda w: []),
     "satisfaction:followup-done": ("post", lambda w: [w["follow_up"].pk]),
+    "satisfaction:followup-complaint": ("post", lambda w: [w["follow_up"].pk]),
     "survey-invitation-list": ("get", lambda w: []),
     "survey-invitation-detail": ("get", lambda w: [w["invitation"].pk]),
     "survey-invitation-answer": ("post", lambda w: [w["invitation"].pk]),

@@ -40,6 +40,7 @@ ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.
 class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ComplaintSerializer
     queryset = Complaint.objects.none()  # schema typing only; get_queryset scopes every request
+    lookup_value_converter = "id"
 
     def get_queryset(self):
         filters = selectors.list_filters(self.request.query_params)

@@ -2,7 +2,8 @@ from rest_framework.routers import SimpleRouter
 
 from .api import ComplaintViewSet
 
-router = SimpleRouter()
+# Ids through the <id:> converter: junk and out-of-range ids never reach a view (404 JSON).
+router = SimpleRouter(use_regex_path=False)
 router.register("complaints", ComplaintViewSet, basename="complaint")
 
 urlpatterns = router.urls

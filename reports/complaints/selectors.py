@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from clients.models import Client, Site, User
+from itsm.params import clean_text, parse_id
 from itsm.tenancy import Role
 from tickets.models import Ticket
 from tickets.selectors import REFERENCE, search_filter
@@ -17,7 +18,7 @@ LIST_FILTERS = ("status", "severity", "source", "category", "client", "mine", "q
 
 
 def list_filters(params) -> dict:
-    return {key: params.get(key) for key in LIST_FILTERS if params.get(key)}
+    return {key: value for key in LIST_FILTERS if (value := clean_text(params.get(key)))}
 
 
 def complaint_list_for(*, user, filters: dict | None = None):
@@ -36,11 +37,12 @@ def complaint_list_for(*, user, filters: dict | None = None):
     ):
         if value := filters.get(key):
             rows = rows.filter(**{key: value}) if value in allowed else rows.none()
-    if client := str(filters.get("client") or ""):
-        rows = rows.filter(client_id=int(client)) if client.isdigit() else rows.none()
+    if client := filters.get("client"):
+        client_id = parse_id(client)
+        rows = rows.filter(client_id=client_id) if client_id is not None else rows.none()
     if filters.get("mine") == "1":
         rows = rows.filter(owner_id=user.pk)
-    if q := (filters.get("q") or "").strip():
+    if q := clean_text(filters.get("q")):
         rows = rows.filter(Q(reference__iexact=q) | Q(subject__icontains=q))
     return rows.select_related("client", "owner", "raised_by").order_by("-created_at", "-id")
 
@@ -97,12 +99,12 @@ def linkable_tickets_for(*, user, client_id: int | None = None):
 
 def ticket_for_complaint(*, user, ticket_id) -> Ticket | None:
     """The ticket a "complain about this ticket" link names, if the user may see it."""
-    if not str(ticket_id or "").isdigit():
+    if (ticket_id := parse_id(ticket_id)) is None:
         return None
     return (
         Ticket.objects.visible_to(user)
         .select_related("client", "site", "requester", "team__lead")
-        .filter(pk=int(ticket_id))
+        .filter(pk=ticket_id)
         .first()
     )
 

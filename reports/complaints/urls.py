@@ -7,5 +7,5 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.ComplaintListView.as_view(), name="complaint-list"),
     path("new/", views.ComplaintCreateView.as_view(), name="complaint-new"),
-    path("<int:complaint_id>/", views.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path("<id:complaint_id>/", views.ComplaintDetailView.as_view(), name="complaint-detail"),
 ]

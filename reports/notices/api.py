@@ -50,6 +50,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     http_method_names = ["get", "post", "put", "head", "options"]
     serializer_class = NoticeSerializer
     queryset = Notice.objects.none()  # schema typing only; get_queryset scopes every request
+    lookup_value_converter = "id"
 
     def get_queryset(self):
         return selectors.notice_list_for(user=self.request.user, now=timezone.now())

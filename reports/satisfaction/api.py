@@ -25,9 +25,6 @@ from .serializers import (
 )
 from .surveys import survey_answer_submit
 
-# Ids are ASCII digits of a bigint: anything else ("abc", "²", 20 digits) is a 404, not a 500.
-ID_PATTERN = "[0-9]{1,18}"
-
 
 def incoming(request, serializer_class) -> dict:
     data = serializer_class(data=request.data)
@@ -77,7 +74,7 @@ class SurveyInvitationViewSet(
     serializer_class = SurveyInvitationSerializer
     queryset = SurveyInvitation.objects.none()  # schema typing only
     permission_classes = [IsAuthenticated]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"  # junk ids ("abc", "²", 20 digits) are a 404, not a 500
 
     def get_queryset(self):
         return selectors.survey_invitations_for(user=self.request.user)
@@ -137,7 +134,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = FollowUpSerializer
     queryset = FollowUp.objects.none()  # schema typing only
     permission_classes = [IsProviderStaff]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"  # junk ids ("abc", "²", 20 digits) are a 404, not a 500
 
     def get_queryset(self):
         return selectors.follow_up_list_for(

@@ -3,7 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from .api import FollowUpViewSet, RatingByTokenView, SurveyAnswerViewSet, SurveyInvitationViewSet
 
-router = SimpleRouter()
+# Ids through the <id:> converter: junk and out-of-range ids never reach a view (404 JSON).
+router = SimpleRouter(use_regex_path=False)
 router.register("survey-invitations", SurveyInvitationViewSet, basename="survey-invitation")
 router.register("survey-answers", SurveyAnswerViewSet, basename="survey-answer")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")

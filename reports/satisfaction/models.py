@@ -80,6 +80,15 @@ class FollowUp(models.Model):
     )
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     handled_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Set when the lead turned the low rating into a complaint (one per follow-up).
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("complaint"),
+    )
 
     objects = FollowUpQuerySet.as_manager()
 

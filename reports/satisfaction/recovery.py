@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from clients.models import User
 from itsm.exceptions import ApplicationError
 from itsm.tenancy import Role
+from reports.complaints.models import Category, Complaint
+from reports.complaints.services import complaint_open
 from tickets.models import Rating
 
 from .emails import email_send
@@ -87,3 +89,39 @@ def follow_up_complaint_seed(follow_up: FollowUp) -> dict:
         "source": "direct",
         "description": rating.comment,
     }
+
+
+@transaction.atomic
+def follow_up_complaint_open(*, actor: User, follow_up: FollowUp, now=None) -> Complaint:
+    """Turn the low rating into a complaint (once): a direct complaint of the person who rated,
+    linked to the ticket, the rating comment as its description; the follow-up links to it."""
+    ensure_can_handle(actor, follow_up)
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("client", "ticket", "rating__rated_by")
+        .get(pk=follow_up.pk)
+    )
+    if follow_up.complaint_id is not None:
+        raise ApplicationError(
+            _("A complaint was already opened from this follow-up."), {"code": "already_opened"}
+        )
+    seed = follow_up_complaint_seed(follow_up)
+    rating, ticket = follow_up.rating, follow_up.ticket
+    rated_by = rating.rated_by
+    complaint = complaint_open(
+        actor=actor,
+        client=follow_up.client,
+        source=seed["source"],
+        category=Category.OTHER,
+        subject=_("Low rating %(score)s/5: %(subject)s")
+        % {"score": rating.score, "subject": ticket.subject},
+        description=seed["description"]
+        or _("Rated %(score)s/5 without a comment.") % {"score": rating.score},
+        tickets=[ticket],
+        # Only end users are "people concerned"; a ticket's requester is added by complaint_open.
+        people=[rated_by] if rated_by.role == Role.END_USER and rated_by.client_id else [],
+        now=now,
+    )
+    follow_up.complaint = complaint
+    follow_up.save(update_fields=["complaint"])
+    return complaint

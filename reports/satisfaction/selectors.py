@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
+from itsm.params import clean_text
 from itsm.tenancy import Role
 from tickets.models import Rating
 
@@ -21,9 +22,9 @@ from .models import (
 
 def follow_up_list_for(*, user, status: str | None = None):
     rows = FollowUp.objects.visible_to(user).select_related(
-        "client", "ticket", "rating", "rating__rated_by", "handled_by"
+        "client", "ticket", "rating", "rating__rated_by", "handled_by", "complaint"
     )
-    if status in FollowUp.Status.values:
+    if (status := clean_text(status)) in FollowUp.Status.values:
         rows = rows.filter(status=status)
     return rows.order_by("-created_at", "-id")
 

@@ -21,7 +21,7 @@ from .csat import (
     csat_request_from_token,
 )
 from .forms import CommentForm, FollowUpDoneForm, SurveyForm
-from .recovery import follow_up_done
+from .recovery import follow_up_complaint_open, follow_up_done
 from .surveys import survey_answer_submit
 
 
@@ -200,3 +200,18 @@ class FollowUpDoneView(StaffRequiredMixin, View):
             return follow_up_page(request, error=exc.message, status=exc.status_code)
         messages.success(request, _("Follow-up marked done."))
         return redirect("satisfaction:followup-list")
+
+
+class FollowUpComplaintView(StaffRequiredMixin, View):
+    """One click: the low rating becomes a complaint, and the follow-up links to it."""
+
+    def post(self, request, follow_up_id):
+        follow_up = selectors.follow_up_get_for(user=request.user, follow_up_id=follow_up_id)
+        try:
+            complaint = follow_up_complaint_open(actor=request.user, follow_up=follow_up)
+        except ApplicationError as exc:
+            return follow_up_page(request, error=exc.message, status=exc.status_code)
+        messages.success(
+            request, _("Complaint %(reference)s opened.") % {"reference": complaint.reference}
+        )
+        return redirect("complaints:complaint-detail", complaint_id=complaint.pk)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import PASSWORD
+from tests.migration_data import restore_migration_data
 from tests.servers import require
 
 # Playwright's sync API runs an event loop in this thread; ORM calls from the tests need this.
@@ -118,14 +119,6 @@ def _chinese_by_default(settings, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _data_that_migrations_ship(transactional_db):
-    """Live-server tests start from a flushed database: restore the built-in calendars, default
-    tier and priority matrix that every installation gets from its data migrations."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module, function in (
-        ("sla.migrations.0002_builtin_calendars_and_tier", "create"),
-        ("tickets.migrations.0002_default_priority_matrix", "create_matrix"),
-    ):
-        getattr(import_module(module), function)(apps, None)
+    """Live-server tests may start from a flushed database: restore the built-in calendars,
+    default tier and priority matrix that every installation gets from its data migrations."""
+    restore_migration_data()

@@ -52,7 +52,7 @@ def test_rate_from_email_then_lead_follows_up(
     expect(row).to_contain_text(COMMENT)
     shot("04-follow-ups")
     row.locator("textarea[name=note]").fill(NOTE)
-    row.locator("button[type=submit]").click()
+    row.get_by_role("button", name=zh("Mark done")).click()
     expect(page.locator("tr.follow-up")).to_have_count(0)
     follow_up = FollowUp.objects.get()
     assert follow_up.status == "done" and follow_up.note == NOTE

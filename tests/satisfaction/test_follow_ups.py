@@ -6,8 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from itsm.models import OutboundEmail
+from reports.complaints.models import Complaint
 from reports.satisfaction.models import FollowUp
-from reports.satisfaction.recovery import follow_up_complaint_seed, follow_up_open
+from reports.satisfaction.recovery import (
+    follow_up_complaint_open,
+    follow_up_complaint_seed,
+    follow_up_open,
+)
 from tests.factories import make_team, make_ticket, make_user
 from tickets import services
 
@@ -147,3 +152,46 @@ def test_ids_past_bigint_are_404(login, agent_a, manager_a, raw):
         == 404
     )
     assert login(manager_a).get(f"/satisfaction/surveys/{raw}/").status_code == 404
+
+
+def test_lead_turns_a_follow_up_into_a_complaint_once(login, ticket_a1, agent_a, user_a1):
+    resolve(ticket_a1, agent_a)
+    services.ticket_rate(actor=user_a1, ticket=ticket_a1, score=1, comment="修了三次还坏")
+    follow_up = FollowUp.objects.get()
+    web = login(agent_a)
+    url = reverse("satisfaction:followup-complaint", args=[follow_up.pk])
+    assert url in web.get(reverse("satisfaction:followup-list")).content.decode()
+    response = web.post(url)
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("complaints:complaint-detail", args=[complaint.pk])
+    assert complaint.source == "direct" and complaint.client_id == ticket_a1.client_id
+    assert complaint.description == "修了三次还坏" and complaint.raised_by == agent_a
+    assert list(complaint.tickets.all()) == [ticket_a1]
+    assert list(complaint.people.all()) == [user_a1]
+    follow_up.refresh_from_db()
+    assert follow_up.complaint == complaint
+    page = web.get(reverse("satisfaction:followup-list")).content.decode()
+    assert complaint.reference in page and url not in page
+    again = web.post(url)
+    assert again.status_code == 400 and "already opened" in again.content.decode()
+    assert Complaint.objects.count() == 1
+
+
+def test_a_rating_without_comment_still_describes_the_complaint(ticket_a1, agent_a, user_a1):
+    resolve(ticket_a1, agent_a)
+    services.ticket_rate(actor=user_a1, ticket=ticket_a1, score=2)
+    complaint = follow_up_complaint_open(actor=agent_a, follow_up=FollowUp.objects.get())
+    assert complaint.description == "Rated 2/5 without a comment."
+
+
+def test_client_side_and_other_desks_cannot_open_the_complaint(
+    login, ticket_a1, agent_a, agent_b, user_a1, manager_a
+):
+    resolve(ticket_a1, agent_a)
+    services.ticket_rate(actor=user_a1, ticket=ticket_a1, score=1)
+    url = reverse("satisfaction:followup-complaint", args=[FollowUp.objects.get().pk])
+    assert login(user_a1).post(url).status_code == 403
+    assert login(manager_a).post(url).status_code == 403
+    assert login(agent_b).post(url).status_code == 404
+    assert not Complaint.objects.exists() and FollowUp.objects.get().complaint is None
