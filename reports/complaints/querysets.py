@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from itsm.tenancy import TenantQuerySet, is_staff_side
+from itsm.tenancy import TenantQuerySet, is_provider_staff
 
 OPEN_STATUSES = ("open", "acknowledged", "investigating", "resolved", "reopened")
 
@@ -35,7 +35,7 @@ class ComplaintChildQuerySet(TenantQuerySet):
 
     def visible_to(self, user):
         rows = super().visible_to(user)
-        if user is not None and user.is_authenticated and not is_staff_side(user):
+        if user is not None and user.is_authenticated and not is_provider_staff(user):
             rows = rows.filter(is_internal=False)
         return rows
 

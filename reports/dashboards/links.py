@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
-from itsm.tenancy import is_staff_side
+from itsm.tenancy import is_provider_staff
 
 
 def ticket_link(user, ticket_id: int) -> str:
-    if is_staff_side(user):
+    if is_provider_staff(user):
         return reverse("tickets:ticket-workspace", args=[ticket_id])
     return reverse("tickets:ticket-client-detail", args=[ticket_id])

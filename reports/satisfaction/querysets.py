@@ -1,6 +1,6 @@
 """Tenant-scoped querysets of the satisfaction app."""
 
-from itsm.tenancy import TenantQuerySet, is_staff_side
+from itsm.tenancy import TenantQuerySet, is_provider_staff
 
 
 class CsatRequestQuerySet(TenantQuerySet):
@@ -13,7 +13,7 @@ class FollowUpQuerySet(TenantQuerySet):
 
     def visible_to(self, user):
         rows = super().visible_to(user)
-        if user is None or not user.is_authenticated or not is_staff_side(user):
+        if user is None or not user.is_authenticated or not is_provider_staff(user):
             return rows.none()
         return rows
 
