@@ -49,6 +49,14 @@ app.conf.beat_schedule = {
     },
 }
 
+# The email channel's IMAP mailbox, polled only where one is configured.
+if os.environ.get("IMAP_HOST"):
+    # https://crontab.guru/#*_*_*_*_* - every minute
+    app.conf.beat_schedule["intake-imap-fetch"] = {
+        "task": "intake.tasks.intake_imap_fetch",
+        "schedule": crontab(),
+    }
+
 
 def ensure_embedded_broker_folders() -> None:
     """The filesystem transport needs its folders before a worker or producer touches them."""
