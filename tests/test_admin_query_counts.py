@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clients.models import Invitation
 from clients.services import api_token_create
+from intake.models import ClientEmailDomain, InboundEmail
 from itsm.models import Heartbeat, OutboundEmail
 from itsm.tenancy import Role
 from reports.models import Notice
@@ -36,7 +37,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports"}
+OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports", "intake"}
 # Rows a migration fills completely (impact x urgency); no relation is shown in the list.
 FIXED_TABLES = {PriorityRule}
 _counter = iter(range(10**6))
@@ -70,6 +71,10 @@ def grow(n: int, rule: EscalationRule) -> None:
         Rating.objects.create(ticket=ticket, client=client, score=5, rated_by=user)
         Notice.objects.create(client=client, site=site, title=f"n{i}", body="b", created_by=agent)
         OutboundEmail.objects.create(to=f"o{i}@x.cn", subject="s", body="b")
+        ClientEmailDomain.objects.create(client=client, domain=f"c{i}.example.cn")
+        InboundEmail.objects.create(
+            client=client, status="triage", raw=b"x", size=1, received_at=now, ticket=ticket
+        )
         Heartbeat.objects.create(name=f"beat{i}", beat_at=now)
         calendar = BusinessCalendar.objects.create(code=f"cal{i}", name=f"Calendar {i}")
         CalendarDay.objects.create(calendar=calendar, date=date(2030, 1, 1), kind="holiday")

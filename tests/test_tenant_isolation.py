@@ -98,6 +98,8 @@ CASES = {
     "dashboards:provider-overview": ("get", lambda w: []),
     "dashboard-client": ("get", lambda w: [], lambda w: f"client={w['client'].pk}"),
     "dashboard-overview": ("get", lambda w: []),
+    "intake:inbound-list": ("get", lambda w: [], lambda w: "status=all"),
+    "intake:inbound-detail": ("get", lambda w: [w["inbound"].pk]),
 }
 
 
@@ -126,6 +128,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from django.utils import timezone
 
     from clients.services import api_token_create
+    from intake.services import intake_message
     from reports.complaints.services import complaint_open
     from reports.notices.services import TargetSpec, notice_create
     from tests.satisfaction.isolation import satisfaction_world
@@ -158,6 +161,14 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         tickets=[ticket_a1],
     )
     markers += [complaint.reference, complaint.subject]
+    inbound = intake_message(
+        raw=(
+            f"From: {user_a1.email}\r\nSubject: client A inbound mail 机密\r\n\r\n"
+            "client A mailbox secret\r\n"
+        ).encode(),
+        now=timezone.now(),
+    )
+    markers += [inbound.subject, "client A mailbox secret", user_a1.email]
     world = {
         "ticket": ticket_a1,
         "client": client_a,
@@ -165,6 +176,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         "token": token,
         "notice": notice,
         "complaint": complaint,
+        "inbound": inbound,
         "markers": markers,
     }
     satisfaction_world(world, client_a, user_a1)
