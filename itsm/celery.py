@@ -49,13 +49,16 @@ app.conf.beat_schedule = {
     },
 }
 
-# The email channel's IMAP mailbox, polled only where one is configured.
-if os.environ.get("IMAP_HOST"):
+
+def imap_beat_entries(environ) -> dict:
+    """The email channel's IMAP mailbox is polled only where one is configured."""
+    if not environ.get("IMAP_HOST"):
+        return {}
     # https://crontab.guru/#*_*_*_*_* - every minute
-    app.conf.beat_schedule["intake-imap-fetch"] = {
-        "task": "intake.tasks.intake_imap_fetch",
-        "schedule": crontab(),
-    }
+    return {"intake-imap-fetch": {"task": "intake.tasks.intake_imap_fetch", "schedule": crontab()}}
+
+
+app.conf.beat_schedule.update(imap_beat_entries(os.environ))
 
 
 def ensure_embedded_broker_folders() -> None:
