@@ -1,7 +1,7 @@
 """Writes of the email channel: one intake for every door (MTA pipe, IMAP), and triage."""
 
-import logging
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -26,7 +26,6 @@ from .models import ClientEmailDomain, InboundEmail
 from .parsing import ParsedMessage, parse
 from .quotes import strip_quoted
 
-log = logging.getLogger(__name__)
 Status = InboundEmail.Status
 
 
@@ -68,6 +67,9 @@ def _decide(row: InboundEmail, parsed: ParsedMessage, *, too_big: bool, now: dat
         # Never a ticket and never an answer: answering a robot starts a mail loop.
         row.status, row.reason = Status.IGNORED, parsed.robot_reason
         return
+    if parsed.from_address in _own_addresses():
+        row.status, row.reason = Status.IGNORED, "sent by this service itself"
+        return
     recent = InboundEmail.objects.filter(
         from_address=parsed.from_address, received_at__gt=now - timedelta(hours=1)
     ).count()
@@ -97,6 +99,11 @@ def _decide(row: InboundEmail, parsed: ParsedMessage, *, too_big: bool, now: dat
         _reply(row, parsed, sender, files, refused, now)
     else:
         _new_ticket(row, parsed, sender, files, refused, now)
+
+
+def _own_addresses() -> set[str]:
+    own = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1], parseaddr(settings.SERVICE_MAILBOX)[1]}
+    return {address.lower() for address in own if address}
 
 
 def _to_triage_unknown(row: InboundEmail, parsed: ParsedMessage, sender: User | None) -> None:

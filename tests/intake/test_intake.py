@@ -147,6 +147,15 @@ def test_robots_never_file_or_get_an_answer(li_ming, name):
     assert OutboundEmail.objects.count() == outbox_before
 
 
+def test_mail_from_the_service_itself_is_ignored(settings):
+    settings.DEFAULT_FROM_EMAIL = "IT Service <itsm@provider.example>"
+    settings.SERVICE_MAILBOX = "service@provider.example"
+    for sender in ("ITSM@provider.example", "service@provider.example"):
+        row = intake_message(raw=message(sender, "[HX-000001] New reply"), now=NOW)
+        assert row.status == "ignored" and row.reason == "sent by this service itself"
+    assert not OutboundEmail.objects.exists()
+
+
 def test_rate_limit_per_sender(li_ming, settings):
     settings.INTAKE_RATE_PER_HOUR = 3
     rows = [intake_message(raw=message(li_ming.email, f"s{i}"), now=NOW) for i in range(4)]

@@ -94,3 +94,26 @@ def test_admin_invites_an_unknown_sender_of_a_client_domain(
     assert login(admin_user).post(url, {"action": "invite"}).status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.email == "new@huaxin.example.cn" and invitation.client == domain_row_a.client
+
+
+def test_triage_list_queries_do_not_grow_with_rows(login, agent_a, user_a1, client_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ClientEmailDomain.objects.create(client=client_a, domain="huaxin.example.cn")
+    web = login(agent_a)
+    url = reverse("intake:inbound-list") + "?status=all"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert web.get(url).status_code == 200
+        return len(queries)
+
+    for i in range(2):
+        arrive(f"p{i}@huaxin.example.cn")
+        arrive(user_a1.email, f"ticket {i}")
+    small = count()
+    for i in range(2, 30):
+        arrive(f"p{i}@huaxin.example.cn")
+        arrive(user_a1.email, f"ticket {i}")
+    assert count() == small
