@@ -117,3 +117,12 @@ def test_triage_list_queries_do_not_grow_with_rows(login, agent_a, user_a1, clie
         arrive(f"p{i}@huaxin.example.cn")
         arrive(user_a1.email, f"ticket {i}")
     assert count() == small
+
+
+def test_raw_mail_is_invisible_to_client_side_people_even_of_its_client(
+    user_a1, manager_a, agent_a, domain_row_a
+):
+    assert domain_row_a.client == manager_a.client
+    for person in (user_a1, manager_a):
+        assert not InboundEmail.objects.visible_to(person).exists()
+    assert InboundEmail.objects.visible_to(agent_a).get() == domain_row_a
