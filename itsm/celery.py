@@ -55,6 +55,17 @@ app.conf.beat_schedule = {
 }
 
 
+def imap_beat_entries(environ) -> dict:
+    """The email channel's IMAP mailbox is polled only where one is configured."""
+    if not environ.get("IMAP_HOST"):
+        return {}
+    # https://crontab.guru/#*_*_*_*_* - every minute
+    return {"intake-imap-fetch": {"task": "intake.tasks.intake_imap_fetch", "schedule": crontab()}}
+
+
+app.conf.beat_schedule.update(imap_beat_entries(os.environ))
+
+
 def ensure_embedded_broker_folders() -> None:
     """The filesystem transport needs its folders before a worker or producer touches them."""
     options = app.conf.broker_transport_options or {}

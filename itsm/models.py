@@ -30,6 +30,8 @@ class OutboundEmail(models.Model):
     body = models.TextField(_("body"))
     # Sent as the Message-ID header on every attempt: a duplicate after a crash is recognisable.
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, editable=False)
+    # Extra headers sent with it (ticket threading: In-Reply-To, References, Reply-To).
+    headers = models.JSONField(_("headers"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

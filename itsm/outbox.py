@@ -25,12 +25,14 @@ MAX_ATTEMPTS = 10
 UNCONFIRMED_RETRY_AFTER = timedelta(minutes=30)
 
 
-def email_enqueue(*, to: str, subject: str, body: str) -> OutboundEmail | None:
+def email_enqueue(
+    *, to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> OutboundEmail | None:
     """Store an email and schedule its sending once the surrounding transaction commits."""
     if not to:
         return None
     email = OutboundEmail.objects.create(
-        to=to, subject=subject[:300], body=body, message_id=_message_id()
+        to=to, subject=subject[:300], body=body, message_id=_message_id(), headers=headers or {}
     )
     transaction.on_commit(lambda: _dispatch(email.pk))
     return email
@@ -45,9 +47,12 @@ def _dispatch(email_id: int) -> None:
         log.warning("broker unreachable, email %s left for the outbox drain: %s", email_id, exc)
 
 
+def mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+
+
 def _message_id() -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
-    return make_msgid(domain=domain)
+    return make_msgid(domain=mail_domain())
 
 
 def outbound_email_claim(*, email_id: int, now=None) -> OutboundEmail | None:
@@ -88,7 +93,7 @@ def outbound_email_send(*, email_id: int, now=None) -> bool:
         email.body,
         settings.DEFAULT_FROM_EMAIL,
         [email.to],
-        headers={"Message-ID": email.message_id},
+        headers={**(email.headers or {}), "Message-ID": email.message_id},
     )
     try:
         message.send()

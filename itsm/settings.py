@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reports.satisfaction",
     "reports.dashboards",
     "reports.monthly",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "itsm@localhost")
 # Absolute links in emails (rating link, ticket link) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Email channel (README "Email channel"). Replies to notifications go to this mailbox.
+SERVICE_MAILBOX = env_str("SERVICE_MAILBOX")
+# IMAP polling is off unless IMAP_HOST is set; an MTA pipe (manage.py intake_email) needs none.
+IMAP_HOST = env_str("IMAP_HOST")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env_str("IMAP_USER")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD")
+IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+# Where handled messages go (empty: they stay in IMAP_FOLDER, marked \Seen).
+IMAP_DONE_FOLDER = env_str("IMAP_DONE_FOLDER")
+# Larger messages are kept (truncated to this) for staff but not parsed into tickets.
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 25 * 1024 * 1024)
+# Messages per sender and hour beyond which the rest are ignored (loops, floods).
+INTAKE_RATE_PER_HOUR = env_int("INTAKE_RATE_PER_HOUR", 20)
 
 if not DEBUG:
     # Production defaults are the strict ones (`check --deploy` is clean); each can be relaxed

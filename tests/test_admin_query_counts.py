@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clients.models import Invitation
 from clients.services import api_token_create
+from intake.models import ClientEmailDomain, InboundEmail
 from itsm.models import Heartbeat, OutboundEmail
 from itsm.tenancy import Role
 from reports.complaints.models import ComplaintSettings, ManagementContact
@@ -57,6 +58,7 @@ OUR_APPS = {
     "reports",
     "complaints",
     "satisfaction",
+    "intake",
 }
 # Rows a migration fills completely (impact x urgency); no relation is shown in the list.
 FIXED_TABLES = {PriorityRule}
@@ -130,6 +132,10 @@ def grow(n: int, rule: EscalationRule) -> None:
         ComplaintSettings.objects.get_or_create(client=client, defaults={"account_director": agent})
         ManagementContact.objects.create(person=agent)
         OutboundEmail.objects.create(to=f"o{i}@x.cn", subject="s", body="b")
+        ClientEmailDomain.objects.create(client=client, domain=f"c{i}.example.cn")
+        InboundEmail.objects.create(
+            client=client, status="triage", raw=b"x", size=1, received_at=now, ticket=ticket
+        )
         Heartbeat.objects.create(name=f"beat{i}", beat_at=now)
         calendar = BusinessCalendar.objects.create(code=f"cal{i}", name=f"Calendar {i}")
         CalendarDay.objects.create(calendar=calendar, date=date(2030, 1, 1), kind="holiday")

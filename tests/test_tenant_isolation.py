@@ -114,6 +114,8 @@ CASES = {
     "monthly-report-dispute": ("post", lambda w: [w["report"].pk]),
     "monthly-report-answer": ("post", lambda w: [w["report"].pk]),
     "monthly-report-correct": ("post", lambda w: [w["report"].pk]),
+    "intake:inbound-list": ("get", lambda w: [], lambda w: "status=all"),
+    "intake:inbound-detail": ("get", lambda w: [w["inbound"].pk]),
 }
 
 
@@ -142,6 +144,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from django.utils import timezone
 
     from clients.services import api_token_create
+    from intake.services import intake_message
     from reports.complaints.services import complaint_open
     from reports.notices.services import TargetSpec, notice_create
     from tests.monthly.helpers import make_ready_report
@@ -175,6 +178,14 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         tickets=[ticket_a1],
     )
     markers += [complaint.reference, complaint.subject]
+    inbound = intake_message(
+        raw=(
+            f"From: {user_a1.email}\r\nSubject: client A inbound mail 机密\r\n\r\n"
+            "client A mailbox secret\r\n"
+        ).encode(),
+        now=timezone.now(),
+    )
+    markers += [inbound.subject, "client A mailbox secret", user_a1.email]
     world = {
         "ticket": ticket_a1,
         "client": client_a,
@@ -182,6 +193,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         "token": token,
         "notice": notice,
         "complaint": complaint,
+        "inbound": inbound,
         "markers": markers,
     }
     satisfaction_world(world, client_a, user_a1)

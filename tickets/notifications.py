@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from itsm.outbox import email_enqueue
+from itsm.outbox import email_enqueue, mail_domain
 
 
 def _link(person, ticket) -> str:
@@ -13,6 +13,19 @@ def _link(person, ticket) -> str:
     if person.role == "client_manager":
         name = "tickets:ticket-client-detail"
     return settings.SITE_URL + reverse(name, args=[ticket.pk])
+
+
+def thread_root(ticket) -> str:
+    """The Message-ID every mail about `ticket` refers to, so mail clients group them."""
+    return f"<ticket-{ticket.pk}@{mail_domain()}>"
+
+
+def thread_headers(ticket) -> dict[str, str]:
+    root = thread_root(ticket)
+    headers = {"In-Reply-To": root, "References": root}
+    if settings.SERVICE_MAILBOX:  # replies by mail come back to the intake mailbox
+        headers["Reply-To"] = settings.SERVICE_MAILBOX
+    return headers
 
 
 def _send(person, ticket, template: str, **context) -> None:
@@ -24,7 +37,12 @@ def _send(person, ticket, template: str, **context) -> None:
             {"ticket": ticket, "person": person, "link": _link(person, ticket), **context},
         )
         subject, _, body = text.strip().partition("\n")
-        email_enqueue(to=person.email, subject=subject.strip(), body=body.strip())
+        email_enqueue(
+            to=person.email,
+            subject=subject.strip(),
+            body=body.strip(),
+            headers=thread_headers(ticket),
+        )
 
 
 def ticket_created(ticket) -> None:
