@@ -24,7 +24,7 @@ from .metrics import figures, merge
 from .models import DIMENSIONS, MAX_FIELDS, SUM_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period, add_months, month_end
 
-# Periods longer than this are charted by month (sections.granularity agrees).
+# Periods longer than this are charted by month (buckets.granularity agrees).
 SERIES_BY_MONTH_AFTER_DAYS = 92
 SERIES_FIELDS = (
     "opened",
