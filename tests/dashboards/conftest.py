@@ -4,13 +4,13 @@ Rows are written directly (tickets, clocks, status events, ratings) so every ins
 the one the expected figures in test_figures.py were computed from.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from reports.complaints.models import Complaint
-from reports.satisfaction.models import CsatRequest
+from reports.satisfaction.models import CsatRequest, SurveyAnswer, SurveyInvitation, SurveyRound
 from sla.models import BusinessCalendar, SlaClock
 from tests import factories as f
 from tickets.models import Rating, Ticket, TicketEvent
@@ -132,6 +132,35 @@ def complaint(client, raised_by, *, created, source="direct", category="not_reso
         created_at=created,
         **fields,
     )
+
+
+def survey_round(client, questionnaire, start, answers, invited):
+    """A round of `questionnaire` for `client`: `invited` people, the first ones answering
+    with `answers` (one list of scores per person, in question order)."""
+    survey = SurveyRound.objects.create(
+        client=client,
+        questionnaire=questionnaire,
+        period_start=start,
+        period_end=date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1),
+    )
+    questions = list(questionnaire.questions.all())
+    for i, person in enumerate(invited):
+        scores = answers[i] if i < len(answers) else None
+        invitation = SurveyInvitation.objects.create(
+            client=client,
+            round=survey,
+            person=person,
+            answered_at=local(10, 20) if scores else None,
+        )
+        for question, score in zip(questions, scores or [], strict=False):
+            SurveyAnswer.objects.create(
+                client=client,
+                invitation=invitation,
+                question=question,
+                score=score,
+                text="" if score is not None else "fine",
+            )
+    return survey
 
 
 @pytest.fixture
