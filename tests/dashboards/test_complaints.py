@@ -12,6 +12,7 @@ C6 via client  other          logged 25 Sep, open, acknowledge due 1 Dec: not ov
 C7 direct      slow_response  logged 15 Oct, resolved 16 Oct (awaiting closing): open, and
                               past its resolve-by but resolved, so not overdue
 C8 direct      other          logged 5 Sep, closed 6 Sep
+C9 direct      other          logged 1 Oct 05:00 Shanghai (30 Sep UTC): October; closed 06:00
 Client B: one complaint via the client on 10 Oct, with the subject "B 的秘密".
 """
 
@@ -32,6 +33,14 @@ pytestmark = pytest.mark.django_db
 OCTOBER = Period("last_month", date(2026, 10, 1), date(2026, 10, 31))
 OCT = "period=custom&from=2026-10-01&to=2026-10-31"
 NOW = local(11, 5)
+
+
+@pytest.fixture(autouse=True)
+def server_in_utc(settings):
+    """The server's own time zone differs from the client's: days must be the client's."""
+    settings.TIME_ZONE = "UTC"
+
+
 NOTE = "内部备注 internal only"
 
 
@@ -96,6 +105,14 @@ def complaints(client_a, client_b, user_a1, user_b1, agent_a):
             status="closed",
             closed_at=local(9, 6),
         ),
+        "C9": complaint(
+            client_a,
+            user_a1,
+            created=local(10, 1, 5),
+            category="other",
+            status="closed",
+            closed_at=local(10, 1, 6),
+        ),
     }
     ComplaintEvent.objects.create(
         complaint=a["C2"],
@@ -125,8 +142,8 @@ def section(user, client):
 def test_by_source_direct_vs_via_client_and_previous_period(complaints, manager_a, client_a):
     s = section(manager_a, client_a)
     f = s["figures"]
-    assert (f["total"], f["direct"], f["via_client"]) == (4, 2, 2)  # C1, C7 | C2, C3
-    assert f["via_client_share"] == 50.0
+    assert (f["total"], f["direct"], f["via_client"]) == (5, 3, 2)  # C1, C7, C9 | C2, C3
+    assert f["via_client_share"] == 40.0
     assert s["previous"] == {"total": 3, "direct": 2, "via_client": 1, "via_client_share": 33.3}
     assert s["trends"]["via_client_share"]["arrow"] == "↑"
     assert s["trends"]["via_client_share"]["good"] is False
@@ -140,8 +157,10 @@ def test_share_via_client_over_time_in_local_days(complaints, manager_a, client_
     # 23:30 on 31 October in Shanghai is an October complaint; 00:30 on 1 November is not.
     assert points["2026-10-31"]["via_client"] == 1
     assert points["2026-10-31"]["via_client_share"] == 100.0
-    assert points["2026-10-01"]["total"] == 0 and points["2026-10-01"]["via_client_share"] is None
-    assert sum(p["total"] for p in points.values()) == 4
+    # 05:00 on 1 October in Shanghai is still 30 September in UTC: an October complaint.
+    assert points["2026-10-01"]["direct"] == 1
+    assert points["2026-10-02"]["total"] == 0 and points["2026-10-02"]["via_client_share"] is None
+    assert sum(p["total"] for p in points.values()) == 5
 
 
 def test_open_overdue_and_time_to_close(complaints, manager_a, client_a):
@@ -149,8 +168,8 @@ def test_open_overdue_and_time_to_close(complaints, manager_a, client_a):
     assert f["open"] == 5  # C2, C3, C4, C6, C7 now, whatever the period
     assert f["open_via_client"] == 3  # C2, C3, C6
     assert f["overdue"] == 3  # C2 (resolution), C3 and C4 (acknowledgement)
-    assert f["closed"] == 2  # C1 and C5 closed in October; C8 in September
-    assert f["close_mean_hours"] == 252.0  # (24 + 480) / 2
+    assert f["closed"] == 3  # C1, C5 and C9 closed in October; C8 in September
+    assert f["close_mean_hours"] == 168.3  # (24 + 480 + 1) / 3
 
 
 def test_by_category(complaints, manager_a, client_a):
@@ -163,8 +182,8 @@ def test_by_category(complaints, manager_a, client_a):
     assert (attitude["logged"], attitude["open"], attitude["overdue"]) == (1, 1, 1)
     assert attitude["close_mean_hours"] == 480.0
     other = rows["other"]
-    assert (other["logged"], other["open"], other["overdue"], other["closed"]) == (0, 2, 1, 0)
-    assert other["close_mean_hours"] is None
+    assert (other["logged"], other["open"], other["overdue"], other["closed"]) == (1, 2, 1, 1)
+    assert other["close_mean_hours"] == 1.0
 
 
 def test_overdue_list_oldest_first_with_links(complaints, manager_a, client_a):
@@ -194,6 +213,7 @@ def test_page_csv_and_api_never_show_internal_notes_nor_other_clients(
     assert "2026-10-31,0,1,100.0" in csv_body
     api = api_for(manager_a).get(f"/api/v1/dashboards/client/?{OCT}").json()
     assert api["sections"]["complaints"]["figures"]["via_client"] == 2
+    assert api["sections"]["complaints"]["figures"]["total"] == 5
     assert NOTE not in str(api)
     # Client B's manager naming client A: the same 404 as any foreign id, no figure leaks.
     client.force_login(manager_b)
@@ -212,10 +232,9 @@ def test_overview_complaints_column_and_risk(client, api_for, complaints, admin_
         r["code"]: r
         for r in api_for(admin_user).get(f"/api/v1/dashboards/overview/?{OCT}").json()["clients"]
     }
-    assert (rows["HX"]["complaints"], rows["HX"]["complaints_via_client"]) == (4, 2)
+    assert (rows["HX"]["complaints"], rows["HX"]["complaints_via_client"]) == (5, 2)
     # No tickets: only the complaints via the client count, 5 each.
     assert rows["HX"]["risk"] == 10.0
-    assert rows[client_a.code]["complaints"] == 4
     client.force_login(admin_user)
     body = client.get(f"/dashboards/overview/?{OCT}").content.decode()
     assert "Complaints (via the client)" in body and "complaints received via the client" in body

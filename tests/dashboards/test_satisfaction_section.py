@@ -1,8 +1,8 @@
 """The satisfaction section read from the satisfaction app, against a hand-computed set.
 
 October 2026 (conftest.october) plus:
-T8 site 1 opened 6 Oct, resolved 6 Oct (request 1) rated 1 "坏 bad"; reopened and resolved
-   8 Oct (request 2) rated 5: only the latest rating counts.
+T8 site 1 opened 1 Oct 04:00, resolved 1 Oct 05:00 Shanghai (30 Sep UTC; request 1) rated 1
+   "坏 bad"; reopened and resolved 8 Oct (request 2) rated 5: only the latest rating counts.
 Rating requests sent in October: T1, T2, T3, T5, T8#1, T8#2 = 6; answered: all but T3 = 5.
 Counted ratings: T1 5, T2 2, T5 4, T8#2 5 -> average 16 / 4 = 4.0, distribution 0,1,0,1,2.
 September: T7 (3).
@@ -31,15 +31,23 @@ pytestmark = pytest.mark.django_db
 OCTOBER = Period("last_month", date(2026, 10, 1), date(2026, 10, 31))
 OCT = "period=custom&from=2026-10-01&to=2026-10-31"
 NOW = local(11, 5)
+
+
+@pytest.fixture(autouse=True)
+def server_in_utc(settings):
+    """The server's own time zone differs from the client's: days must be the client's."""
+    settings.TIME_ZONE = "UTC"
+
+
 NOTE = "回电并更换了电脑 called back, replaced the laptop"
 
 
 @pytest.fixture
 def rated(october, user_a1, user_a2, manager_a, agent_a):
     w = october
-    t8 = w.ticket("T8", site=w.sites[0], requester=user_a1, created=local(10, 6, 9))
-    w.resolve(t8, local(10, 6, 11))
-    first = w.rate(t8, 1, "坏 bad", at=local(10, 6, 12))
+    t8 = w.ticket("T8", site=w.sites[0], requester=user_a1, created=local(10, 1, 4))
+    w.resolve(t8, local(10, 1, 5))
+    first = w.rate(t8, 1, "坏 bad", at=local(10, 1, 6))
     status_event(t8, "resolved", "reopened", local(10, 7))
     w.resolve(t8, local(10, 8, 11), old="reopened", resolution=2)
     w.rate(t8, 5, "", resolution=2, at=local(10, 8, 12))
@@ -89,7 +97,8 @@ def test_series_by_local_day(rated, manager_a):
     points = {p["label"]: p for p in section(manager_a, rated.client)["series"]}
     # T2's request was sent at 23:30 on 31 October, Shanghai time: an October figure.
     assert points["2026-10-31"]["sent"] == 1 and points["2026-10-31"]["csat"] == 2.0
-    assert points["2026-10-06"]["sent"] == 1 and points["2026-10-06"]["rated"] == 0
+    # T8's first request at 05:00 on 1 October, Shanghai time (30 September in UTC).
+    assert points["2026-10-01"]["sent"] == 1 and points["2026-10-01"]["rated"] == 0
     assert points["2026-10-08"]["csat"] == 5.0
     assert points["2026-10-13"]["response_rate"] == 0  # T3 never answered
     assert sum(p["sent"] for p in points.values()) == 6
