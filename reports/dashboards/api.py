@@ -39,7 +39,7 @@ PERIOD_OBJECT = inline_serializer(
 
 
 class ClientDashboardAPIView(APIView):
-    """The client dashboard: SLA, volume, satisfaction and fairness sections."""
+    """The client dashboard: SLA, volume, satisfaction, complaints and fairness sections."""
 
     @extend_schema(
         parameters=[

@@ -6,18 +6,18 @@ in SECTIONS and one template.
 """
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from .buckets import bucket_start, granularity, next_bucket
+from .complaints import complaints_section
 from .links import ticket_link
 from .metrics import figures, merge, percent, ratio, trend
 from .models import BreachEntry
-from .periods import add_months
 from .satisfaction import satisfaction_section
 from .selectors import (
-    SERIES_BY_MONTH_AFTER_DAYS,
     DashboardData,
     client_today,
     open_overdue_count_for,
@@ -68,30 +68,6 @@ def _breakdown(data: DashboardData, dimension: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["opened"], r["label"]))
 
 
-def granularity(days: int) -> str:
-    if days <= 31:
-        return "day"
-    if days <= SERIES_BY_MONTH_AFTER_DAYS:
-        return "week"
-    return "month"
-
-
-def _bucket_start(day: date, unit: str) -> date:
-    if unit == "day":
-        return day
-    if unit == "week":
-        return day - timedelta(days=day.weekday())
-    return day.replace(day=1)
-
-
-def _next_bucket(start: date, unit: str) -> date:
-    if unit == "day":
-        return start + timedelta(days=1)
-    if unit == "week":
-        return start + timedelta(days=7)
-    return add_months(start, 1)
-
-
 def series(data: DashboardData) -> list[dict]:
     """The period in days, weeks or months: opened, resolved, backlog at the end, compliance
     and CSAT per bucket. Buckets after today have no backlog."""
@@ -99,12 +75,12 @@ def series(data: DashboardData) -> list[dict]:
     today = client_today(data.client, data.now)
     sums: dict[date, dict] = defaultdict(lambda: defaultdict(int))
     for row in data.series:
-        bucket = sums[_bucket_start(row["day"], unit)]
+        bucket = sums[bucket_start(row["day"], unit)]
         for name, value in row.items():
             if name != "day":
                 bucket[name] += value or 0
     points, backlog = [], data.backlog_before
-    start = _bucket_start(data.period.start, unit)
+    start = bucket_start(data.period.start, unit)
     while start <= data.period.end:
         s = sums[start]
         backlog += s["backlog_delta"]
@@ -122,7 +98,7 @@ def series(data: DashboardData) -> list[dict]:
                 "csat": ratio(s["score_sum"], s["rated"]),
             }
         )
-        start = _next_bucket(start, unit)
+        start = next_bucket(start, unit)
     return points
 
 
@@ -281,6 +257,7 @@ SECTIONS = (
     ("sla", sla_section),
     ("volume", volume_section),
     ("satisfaction", satisfaction_section),
+    ("complaints", complaints_section),
     ("fairness", fairness_section),
 )
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ServiceCategory, Site
+from itsm.params import parse_id
 from itsm.tenancy import Role
 from tickets.models import Ticket
 
@@ -24,7 +25,7 @@ from .metrics import figures, merge
 from .models import DIMENSIONS, MAX_FIELDS, SUM_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period, add_months, month_end
 
-# Periods longer than this are charted by month (sections.granularity agrees).
+# Periods longer than this are charted by month (buckets.granularity agrees).
 SERIES_BY_MONTH_AFTER_DAYS = 92
 SERIES_FIELDS = (
     "opened",
@@ -63,10 +64,10 @@ def dashboard_client_get_for(*, user, client_id: str | int | None) -> Client:
     clients = Client.objects.visible_to(user)
     if client_id in (None, ""):
         client = clients.order_by("name").first()
-    elif str(client_id).isdigit() and len(str(client_id)) <= 18:
-        client = clients.filter(pk=int(client_id)).first()
+    elif (pk := parse_id(client_id)) is not None:
+        client = clients.filter(pk=pk).first()
     else:
-        # Not an id at all (or past any database integer): the same 404 as a foreign id.
+        # Not an id at all ("²", or past any database integer): the same 404 as a foreign id.
         client = None
     if client is None:
         raise Http404(_("No such client."))

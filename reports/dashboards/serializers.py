@@ -25,5 +25,9 @@ class OverviewRowSerializer(serializers.Serializer):
     response_rate = serializers.FloatField(allow_null=True, help_text="rated / resolved, percent")
     response_rate_trend = TrendSerializer()
     open_overdue = serializers.IntegerField(help_text="open tickets past their SLA due now")
+    complaints = serializers.IntegerField(help_text="complaints logged in the period")
+    complaints_via_client = serializers.IntegerField(
+        help_text="of which received via the client (counted in the risk score)"
+    )
     risk = serializers.FloatField(help_text="see the README: higher means look first")
     dashboard_url = serializers.CharField()

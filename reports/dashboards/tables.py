@@ -75,6 +75,9 @@ def dashboard_tables(dashboard: dict) -> dict[str, Table]:
     volume = dashboard["sections"]["volume"]
     sat = dashboard["sections"]["satisfaction"]
     fair = dashboard["sections"]["fairness"]
+    comp = dashboard["sections"]["complaints"]
+    comp_points = comp["series"]
+    comp_labels = [p["label"] for p in comp_points]
     points = volume["series"]
     labels = [p["label"] for p in points]
     period_label = _("Period")
@@ -133,11 +136,43 @@ def dashboard_tables(dashboard: dict) -> dict[str, Table]:
         ),
         Table(
             "csat-trend",
-            _("CSAT over time"),
-            [("label", period_label), ("csat", _("CSAT")), ("rated", _("Rated"))],
-            points,
+            _("CSAT and response rate over time"),
+            [
+                ("label", period_label),
+                ("csat", _("CSAT")),
+                ("rated", _("Rated")),
+                ("sent", _("Requests sent")),
+                ("answered", _("Answered")),
+                ("response_rate", _("Response rate %")),
+            ],
+            sat["series"],
             charts.bar_line_chart(
-                _("CSAT over time"), labels, [], [(_("CSAT"), [p["csat"] for p in points])], y_max=5
+                _("CSAT over time"),
+                [p["label"] for p in sat["series"]],
+                [],
+                [(_("CSAT"), [p["csat"] for p in sat["series"]])],
+                y_max=5,
+            ),
+        ),
+        Table(
+            "surveys",
+            _("Client survey results"),
+            [
+                ("label", period_label),
+                ("questionnaire", _("Questionnaire")),
+                ("invited", _("Invited")),
+                ("answered", _("Answered")),
+                ("response_rate", _("Response rate %")),
+                ("scale_average", _("Average (1-5)")),
+                ("nps", _("NPS")),
+            ],
+            sat["surveys"],
+            charts.bar_line_chart(
+                _("Client survey average (1-5)"),
+                [r["label"] for r in sat["surveys"]],
+                [],
+                [(_("Average (1-5)"), [r["scale_average"] for r in sat["surveys"]])],
+                y_max=5,
             ),
         ),
         Table(
@@ -205,4 +240,76 @@ def dashboard_tables(dashboard: dict) -> dict[str, Table]:
             sla["breaches"],
         )
     )
+    tables += [
+        Table(
+            "complaints-sources",
+            _("Complaints by source"),
+            [
+                ("label", period_label),
+                ("direct", _("Heard directly")),
+                ("via_client", _("Via the client")),
+                ("via_client_share", _("Share via the client %")),
+            ],
+            comp_points,
+            charts.bar_line_chart(
+                _("Complaints by source"),
+                comp_labels,
+                [
+                    (_("Heard directly"), [p["direct"] for p in comp_points]),
+                    (_("Via the client"), [p["via_client"] for p in comp_points]),
+                ],
+            ),
+        ),
+        Table(
+            "complaints-share",
+            _("Share of complaints received via the client"),
+            [
+                ("label", period_label),
+                ("via_client_share", _("Share via the client %")),
+                ("total", _("Complaints")),
+            ],
+            comp_points,
+            charts.bar_line_chart(
+                _("Share of complaints received via the client"),
+                comp_labels,
+                [],
+                [(_("Via the client"), [p["via_client_share"] for p in comp_points])],
+                y_max=100,
+                unit="%",
+            ),
+        ),
+        Table(
+            "complaints-category",
+            _("Complaints by category"),
+            [
+                ("label", _("Category")),
+                ("logged", _("Logged")),
+                ("via_client", _("Via the client")),
+                ("open", _("Open now")),
+                ("overdue", _("Overdue now")),
+                ("closed", _("Closed")),
+                ("close_mean_hours", _("Mean time to close (h)")),
+            ],
+            comp["by_category"],
+            charts.hbar_chart(
+                _("Complaints by category"),
+                [r["label"] for r in comp["by_category"]],
+                [r["logged"] for r in comp["by_category"]],
+            ),
+        ),
+        Table(
+            "complaints-overdue",
+            _("Overdue complaints"),
+            [
+                ("reference", _("Complaint")),
+                ("subject", _("Subject")),
+                ("source_label", _("Source")),
+                ("category_label", _("Category")),
+                ("severity_label", _("Severity")),
+                ("status_label", _("Status")),
+                ("due_local", _("Due")),
+            ],
+            comp["overdue"],
+        ),
+    ]
     return {table.key: table for table in tables}

@@ -14,6 +14,8 @@ from django.views import View
 from .overview import (
     RISK_CSAT_WEIGHT,
     RISK_OPEN_OVERDUE_CAP,
+    RISK_VIA_CLIENT_CAP,
+    RISK_VIA_CLIENT_WEIGHT,
     RISK_WORSENING_PENALTY,
     RISK_WORSENING_POINTS,
     provider_overview_for,
@@ -110,6 +112,8 @@ class ProviderOverviewView(LoginRequiredMixin, View):
                 "overdue_cap": RISK_OPEN_OVERDUE_CAP,
                 "worsening_points": RISK_WORSENING_POINTS,
                 "worsening_penalty": RISK_WORSENING_PENALTY,
+                "via_client_weight": RISK_VIA_CLIENT_WEIGHT,
+                "via_client_cap": RISK_VIA_CLIENT_CAP,
             },
         }
         now = timezone.now()

@@ -1,6 +1,6 @@
 """Tenant-scoped querysets of the satisfaction app."""
 
-from itsm.tenancy import TenantQuerySet, is_provider_staff
+from itsm.tenancy import Role, TenantQuerySet, is_provider_staff
 
 
 class CsatRequestQuerySet(TenantQuerySet):
@@ -16,6 +16,13 @@ class FollowUpQuerySet(TenantQuerySet):
         if user is None or not user.is_authenticated or not is_provider_staff(user):
             return rows.none()
         return rows
+
+    def outcomes_visible_to(self, user):
+        """Follow-ups whose outcome (status and date, never the staff's note) `user` may be
+        told about: staff as in visible_to, a client manager their own client's ones."""
+        if user is not None and user.is_authenticated and user.role == Role.CLIENT_MANAGER:
+            return super().visible_to(user)
+        return self.visible_to(user)
 
     def open(self):
         return self.filter(status="open")

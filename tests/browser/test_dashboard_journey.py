@@ -97,7 +97,7 @@ def test_manager_reads_the_dashboard(
     download = info.value
     assert download.suggested_filename.startswith("HX-volume-")
     text = Path(download.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("期间,新建,已解决")
+    assert text.splitlines()[0].startswith("周期,新建,已解决")
     assert sum(int(line.split(",")[1]) for line in text.splitlines()[1:]) == 12
 
     comments = page.locator("#section-satisfaction ul.comments").first

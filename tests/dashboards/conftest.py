@@ -4,11 +4,13 @@ Rows are written directly (tickets, clocks, status events, ratings) so every ins
 the one the expected figures in test_figures.py were computed from.
 """
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from reports.complaints.models import Complaint
+from reports.satisfaction.models import CsatRequest, SurveyAnswer, SurveyInvitation, SurveyRound
 from sla.models import BusinessCalendar, SlaClock
 from tests import factories as f
 from tickets.models import Rating, Ticket, TicketEvent
@@ -33,6 +35,7 @@ def clock(ticket, kind, *, met, minutes, stopped=None, breached=None, tier="Gold
         started_at=ticket.created_at,
         elapsed_minutes=minutes,
         due_at=ticket.created_at,
+        breach_at=ticket.created_at,
         warn_at=ticket.created_at,
         stopped_at=stopped,
         met=met,
@@ -84,19 +87,80 @@ class World:
         self.tickets[name] = ticket
         return ticket
 
-    def resolve(self, ticket, at, old="new"):
+    def resolve(self, ticket, at, old="new", resolution=1):
+        """The resolution and the rating request it sends (CsatRequest, sent at `at`)."""
         status_event(ticket, old, "resolved", at)
         Ticket.objects.filter(pk=ticket.pk).update(status="resolved", resolved_at=at)
         ticket.refresh_from_db()
+        CsatRequest.objects.create(
+            client_id=ticket.client_id,
+            ticket=ticket,
+            resolution=resolution,
+            requester=ticket.requester,
+            nonce=f"n{ticket.pk}-{resolution}",
+            sent_at=at,
+        )
 
-    def rate(self, ticket, score, comment=""):
-        Rating.objects.create(
+    def rate(self, ticket, score, comment="", resolution=1, at=None):
+        rating = Rating.objects.create(
             ticket=ticket,
             client_id=ticket.client_id,
+            resolution=resolution,
             score=score,
             comment=comment,
             rated_by=ticket.requester,
         )
+        if at is not None:
+            Rating.objects.filter(pk=rating.pk).update(created_at=at)
+        CsatRequest.objects.filter(ticket=ticket, resolution=resolution).update(
+            rating=rating, answered_at=at or rating.created_at
+        )
+        return rating
+
+
+def complaint(client, raised_by, *, created, source="direct", category="not_resolved", **fields):
+    """A complaint row with exactly these instants (deadlines default to a day and a week on)."""
+    fields.setdefault("ack_due_at", created + timedelta(days=1))
+    fields.setdefault("resolve_due_at", created + timedelta(days=7))
+    fields.setdefault("subject", f"{category} complaint")
+    return Complaint.objects.create(
+        client=client,
+        source=source,
+        category=category,
+        description="x",
+        raised_by=raised_by,
+        created_at=created,
+        **fields,
+    )
+
+
+def survey_round(client, questionnaire, start, answers, invited):
+    """A round of `questionnaire` for `client`: `invited` people, the first ones answering
+    with `answers` (one list of scores per person, in question order)."""
+    survey = SurveyRound.objects.create(
+        client=client,
+        questionnaire=questionnaire,
+        period_start=start,
+        period_end=date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1),
+    )
+    questions = list(questionnaire.questions.all())
+    for i, person in enumerate(invited):
+        scores = answers[i] if i < len(answers) else None
+        invitation = SurveyInvitation.objects.create(
+            client=client,
+            round=survey,
+            person=person,
+            answered_at=local(10, 20) if scores else None,
+        )
+        for question, score in zip(questions, scores or [], strict=False):
+            SurveyAnswer.objects.create(
+                client=client,
+                invitation=invitation,
+                question=question,
+                score=score,
+                text="" if score is not None else "fine",
+            )
+    return survey
 
 
 @pytest.fixture

@@ -147,6 +147,8 @@ def test_api_schema_documents_dashboards(client, admin_user):
         "/dashboards/?client={a}&" + OCT,
         "/dashboards/csv/breaches/?client={a}&" + OCT,
         "/dashboards/csv/sla-site/?client={a}&" + OCT,
+        "/dashboards/csv/complaints-overdue/?client={a}&" + OCT,
+        "/dashboards/csv/surveys/?client={a}&" + OCT,
         "/api/v1/dashboards/client/?client={a}&" + OCT,
         "/dashboards/overview/?" + OCT,
         "/api/v1/dashboards/overview/?" + OCT,

@@ -1,14 +1,18 @@
-"""The dashboard, its API and the overview cost the same queries for 4 or 40 tickets."""
+"""The dashboard, its API and the overview cost the same queries for 4 or 40 tickets (with
+their ratings, follow-ups and complaints) and survey rounds."""
+
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports.dashboards.rollups import rollups_rebuild
+from reports.satisfaction.models import FollowUp, Question, Questionnaire
 from sla.models import SlaClock
 from tests import factories as f
 
-from .conftest import World, clock, local
+from .conftest import World, clock, complaint, local, survey_round
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +58,21 @@ def grow(world: World, n: int) -> None:
         )
         world.resolve(ticket, local(10, 1 + i % 28, 17))
         if i % 2:
-            world.rate(ticket, 1 + i % 5, f"comment {i}")
+            rating = world.rate(ticket, 1 + i % 5, f"comment {i}")
+            if rating.score <= 2:
+                FollowUp.objects.create(
+                    client=world.client, rating=rating, ticket=ticket, status="done", note="n"
+                )
+        # Complaints of both sources, some closed, some overdue now.
+        complaint(
+            world.client,
+            world.requesters[0],
+            created=local(10, 1 + i % 28, 9),
+            source=("direct", "via_client")[i % 2],
+            category=("slow_response", "attitude", "other")[i % 3],
+            status=("open", "closed", "investigating")[i % 3],
+            closed_at=local(10, 1 + i % 28, 18) if i % 3 == 1 else None,
+        )
 
 
 def counts(client, users) -> list[int]:
@@ -80,11 +98,19 @@ def test_query_counts_do_not_grow_with_tickets(
         (admin_user, URLS[3]),
         (admin_user, URLS[4]),
     ]
+    survey = Questionnaire.objects.create(title="Quarterly", every_months=3)
+    Question.objects.create(questionnaire=survey, position=1, text="Overall")
+    Question.objects.create(questionnaire=survey, position=2, kind="recommend", text="NPS")
     grow(world, 4)
+    survey_round(client_a, survey, date(2026, 7, 1), [[4, 9]], [user_a1, user_a2])
     rollups_rebuild(now=local(11, 5))
     small = counts(client, cases)
     grow(world, 40)
+    for start in (date(2025, 10, 1), date(2026, 1, 1), date(2026, 4, 1), date(2026, 10, 1)):
+        survey_round(client_a, survey, start, [[3, 7], [5, 10]], [user_a1, user_a2, manager_a])
     f.make_client(code="ZZ", name="另一个客户")
     rollups_rebuild(now=local(11, 5))
     assert counts(client, cases) == small
-    assert max(small) <= 20, small
+    # The dashboard: 5 roll-up reads, sites, categories, overdue tickets, breaches, satisfaction
+    # (8 with the surveys), complaints (4), plus the session and user.
+    assert max(small) <= 30, small
