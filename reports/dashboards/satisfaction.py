@@ -24,7 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from itsm.tenancy import is_staff_side
+from itsm.tenancy import is_provider_staff
 from reports.satisfaction.models import CsatRequest, FollowUp, Question
 from reports.satisfaction.selectors import survey_results, survey_rounds_for
 from tickets.models import Rating
@@ -140,7 +140,7 @@ def _rating_rows(data: DashboardData, requests) -> list[dict]:
 
 def _follow_ups(data: DashboardData, rows: list[dict]) -> None:
     """What was done about each low score (one query); the note for staff only."""
-    staff = is_staff_side(data.user)
+    staff = is_provider_staff(data.user)
     fields = ("rating_id", "status", "created_at", "handled_at") + (("note",) if staff else ())
     found = {
         row["rating_id"]: row
