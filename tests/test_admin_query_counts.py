@@ -18,6 +18,7 @@ from clients.models import Invitation
 from clients.services import api_token_create
 from itsm.models import Heartbeat, OutboundEmail
 from itsm.tenancy import Role
+from notifications.models import NotificationPreference, TeamNotificationSetting
 from reports.models import Notice
 from sla.models import (
     BusinessCalendar,
@@ -36,7 +37,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "reports"}
+OUR_APPS = {"itsm", "clients", "tickets", "sla", "users_portal", "notifications", "reports"}
 # Rows a migration fills completely (impact x urgency); no relation is shown in the list.
 FIXED_TABLES = {PriorityRule}
 _counter = iter(range(10**6))
@@ -52,10 +53,12 @@ def grow(n: int, rule: EscalationRule) -> None:
         f.make_agreement(client=client, categories=[f.make_category(f"cat{i}")])
         user = f.make_user(client=client, site=site)
         agent = f.make_user(role=Role.AGENT)
-        f.make_team(members=[agent], clients=[client], lead=agent)
+        team = f.make_team(members=[agent], clients=[client], lead=agent)
+        TeamNotificationSetting.objects.create(team=team)
+        NotificationPreference.objects.create(user=agent)
         Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
         api_token_create(actor=user, name=f"script {i}")
-        ticket = f.make_ticket(requester=user)
+        ticket = f.make_ticket(requester=user)  # tells the team's agent: a Notification row
         attachment = Attachment(
             ticket=ticket,
             client=client,
