@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Client, Team, User
 from tickets.models import Ticket
@@ -11,7 +12,7 @@ from .querysets import NotificationQuerySet
 
 
 class Kind(models.TextChoices):
-    NEW_TICKET = "new_ticket", _("New ticket")
+    NEW_TICKET = "new_ticket", pgettext_lazy("notification", "New ticket")
     REPLY = "reply", _("Reply from the requester")
     REOPENED = "reopened", _("Ticket reopened")
     ASSIGNED = "assigned", _("Assigned to you")

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from itsm.paging import page_of
@@ -51,7 +52,15 @@ class NotificationReadView(StaffMixin, View):
 class NotificationReadAllView(StaffMixin, View):
     def post(self, request):
         marked = services.notifications_mark_all_read(actor=request.user, now=timezone.now())
-        messages.success(request, _("%(count)d notifications marked as read.") % {"count": marked})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                marked,
+            )
+            % {"count": marked},
+        )
         return redirect("notifications:notification-list")
 
 
