@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "clients",
     "sla",
     "tickets",
+    "notifications",
     "users_portal",
     "reports",
     "reports.complaints",
@@ -79,6 +80,7 @@ CONTEXT_PROCESSORS = [
     "django.template.context_processors.i18n",
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
+    "notifications.context_processors.bell",
 ]
 TEMPLATES = [
     {

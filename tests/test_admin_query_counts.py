@@ -19,6 +19,7 @@ from clients.services import api_token_create
 from intake.models import ClientEmailDomain, InboundEmail
 from itsm.models import Heartbeat, OutboundEmail
 from itsm.tenancy import Role
+from notifications.models import NotificationPreference, TeamNotificationSetting
 from reports.complaints.models import ComplaintSettings, ManagementContact
 from reports.complaints.services import complaint_open
 from reports.notices.services import TargetSpec, notice_create
@@ -59,6 +60,7 @@ OUR_APPS = {
     "complaints",
     "satisfaction",
     "intake",
+    "notifications",
 }
 # Rows a migration fills completely (impact x urgency); no relation is shown in the list.
 FIXED_TABLES = {PriorityRule}
@@ -77,9 +79,11 @@ def grow(n: int, rule: EscalationRule) -> None:
         agent = f.make_user(role=Role.AGENT)
         team = f.make_team(members=[agent], clients=[client], lead=agent)
         ReplyTemplate.objects.create(team=team, title=f"t{i}", body="Hello {requester_name}")
+        TeamNotificationSetting.objects.create(team=team)
+        NotificationPreference.objects.create(user=agent)
         Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
         api_token_create(actor=user, name=f"script {i}")
-        ticket = f.make_ticket(requester=user)
+        ticket = f.make_ticket(requester=user)  # tells the team's agent: a Notification row
         attachment = Attachment(
             ticket=ticket,
             client=client,

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clients.models import Client, Site, Team, User
+from notifications.models import Notification
 from reports.complaints.models import Complaint
 from reports.satisfaction.models import FollowUp, SurveyRound
 from tickets.models import Ticket
@@ -14,7 +15,7 @@ ACCOUNTS = {"admin", "agent1", "agent2", "manager_a", "user_a1", "user_a2", "man
 
 
 def counts():
-    models = (Client, Site, Team, User, Ticket, Complaint, FollowUp, SurveyRound)
+    models = (Client, Site, Team, User, Ticket, Complaint, FollowUp, SurveyRound, Notification)
     return [m.objects.count() for m in models]
 
 
@@ -34,6 +35,9 @@ def test_seed_is_idempotent(settings):
     # Satisfaction: a low rating with its follow-up, and this period's survey for each client.
     assert FollowUp.objects.filter(rating__score__lte=2).count() == 1
     assert SurveyRound.objects.count() == 2
+    # The demo tickets told their serving team: agent1 opens to a bell with unread notifications.
+    agent1 = User.objects.get(username="agent1")
+    assert Notification.objects.filter(recipient=agent1, read_at__isnull=True).count() >= 3
 
 
 def test_refuses_with_debug_off(settings):

@@ -65,6 +65,14 @@ CASES = {
     "notice-seen": ("post", lambda w: [w["notice"].pk]),
     "notice-acknowledge": ("post", lambda w: [w["notice"].pk]),
     "notice-receipts": ("get", lambda w: [w["notice"].pk]),
+    "notifications:notification-list": ("get", lambda w: []),
+    "notifications:notification-read": ("post", lambda w: [w["notification"].pk]),
+    "notifications:notification-read-all": ("post", lambda w: []),
+    "notifications:notification-preferences": ("get", lambda w: []),
+    "notification-list": ("get", lambda w: []),
+    "notification-detail": ("get", lambda w: [w["notification"].pk]),
+    "notification-read": ("post", lambda w: [w["notification"].pk]),
+    "notification-read-all": ("post", lambda w: []),
     "complaints:complaint-list": ("get", lambda w: []),
     "complaints:complaint-new": ("get", lambda w: []),
     "complaints:complaint-detail": ("get", lambda w: [w["complaint"].pk]),
@@ -145,6 +153,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
 
     from clients.services import api_token_create
     from intake.services import intake_message
+    from notifications.services import notify_new_ticket
     from reports.complaints.services import complaint_open
     from reports.notices.services import TargetSpec, notice_create
     from tests.monthly.helpers import make_ready_report
@@ -186,7 +195,11 @@ def world(ticket_a1, client_a, user_a1, agent_a):
         now=timezone.now(),
     )
     markers += [inbound.subject, "client A mailbox secret", user_a1.email]
+    # ticket_a1 was filed before agent_a joined Team A: tell the team now.
+    notification = notify_new_ticket(actor=user_a1, ticket=ticket_a1, now=timezone.now())[0]
+    assert notification.recipient == agent_a
     world = {
+        "notification": notification,
         "ticket": ticket_a1,
         "client": client_a,
         "attachment": attachment,
@@ -236,6 +249,9 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
         assert world["notice"].withdrawn_at is None, f"{name} as {who} withdrew A's notice"
         receipts = world["notice"].receipts.values_list("user_id", "seen_at", "acknowledged_at")
         assert list(receipts) == [(world["ticket"].requester_id, None, None)], name
+        notification = world["notification"]
+        notification.refresh_from_db()
+        assert notification.read_at is None, f"{name} as {who} read agent A's notification"
         complaint = world["complaint"]
         assert complaint.events.count() == 1, f"{name} as {who} wrote on client A's complaint"
         complaint.refresh_from_db()

@@ -29,6 +29,7 @@ OUR_APPS = (
     "tickets",
     "sla",
     "users_portal",
+    "notifications",
     "reports",
     "complaints",
     "satisfaction",

@@ -49,16 +49,11 @@ def ticket_created(ticket) -> None:
     _send(ticket.requester, ticket, "created")
 
 
-def ticket_assigned(ticket) -> None:
-    _send(ticket.assignee, ticket, "assigned")
-
-
 def ticket_replied(ticket, event) -> None:
-    """To the other side: staff replies go to the requester, requester replies to the assignee."""
+    """Staff replies go to the requester. The provider side hears of requester replies through
+    the notifications app (ticket_changed), by email only if the person chose so."""
     if event.actor is not None and event.actor.is_provider_staff:
         _send(ticket.requester, ticket, "replied", event=event)
-    else:
-        _send(ticket.assignee, ticket, "replied", event=event)
 
 
 def ticket_resolved(ticket) -> None:

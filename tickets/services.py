@@ -36,7 +36,7 @@ from .models import (
     TimeEntry,
     Urgency,
 )
-from .signals import ticket_changed, ticket_rated
+from .signals import ticket_assigned, ticket_changed, ticket_rated
 from .workflow import ensure_transition_allowed
 
 
@@ -310,8 +310,8 @@ def _assign(*, actor, ticket, agent, team, now) -> Ticket:
         return ticket
     _save(ticket, fields)
     _changed(ticket, actor, "assigned", now)
-    if "assignee" in fields and agent.pk != actor.pk:
-        notifications.ticket_assigned(ticket)
+    if "assignee" in fields:
+        ticket_assigned.send(Ticket, ticket=ticket, actor=actor, now=now)
     return ticket
 
 

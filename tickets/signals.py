@@ -9,3 +9,7 @@ ticket_changed = Signal()
 # Sent inside the rating transaction after a Rating row was written.
 # kwargs: rating, ticket, actor, now
 ticket_rated = Signal()
+
+# Sent inside the assignment transaction when the ticket's assignee changed.
+# kwargs: ticket, actor, now
+ticket_assigned = Signal()

@@ -21,6 +21,15 @@ pytestmark = pytest.mark.django_db
 Trigger, Action = EscalationRule.Trigger, EscalationRule.Action
 
 
+@pytest.fixture(autouse=True)
+def _only_escalation_emails(monkeypatch):
+    """These tests count the escalation rules' emails; the notification centre's own emails
+    (new P1 tickets, SLA warnings to the assignee) are tested in tests/notifications."""
+    from notifications.models import NotificationPreference
+
+    monkeypatch.setattr(NotificationPreference, "wants_email", lambda *args: False)
+
+
 def rule(action, trigger=Trigger.BREACH, kind="response", **fields) -> EscalationRule:
     made = EscalationRule(
         name=f"{trigger} → {action}", clock_kind=kind, trigger=trigger, action=action, **fields
