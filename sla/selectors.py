@@ -50,6 +50,8 @@ class ClockView:
     due_at: datetime
     state: str  # running | paused | stopped
     used_minutes: float
+    target_label: str
+    used_label: str
     met: bool | None
     warned_at: datetime | None
     breached_at: datetime | None
@@ -89,6 +91,8 @@ def _view(clock: SlaClock, now: datetime) -> ClockView:
         due_at=clock.due_at.astimezone(zone),
         state=state,
         used_minutes=round(used, 1),
+        target_label=business_minutes_label(clock.target_minutes),
+        used_label=business_minutes_label(used),
         met=clock.met,
         warned_at=clock.warned_at and clock.warned_at.astimezone(zone),
         breached_at=clock.breached_at and clock.breached_at.astimezone(zone),
@@ -97,6 +101,17 @@ def _view(clock: SlaClock, now: datetime) -> ClockView:
         css=css,
         ledger=_ledger(clock, clock_ledger(clock, spec, now), zone),
     )
+
+
+def business_minutes_label(minutes: float) -> str:
+    """Business time with its unit: "45 min", "3 h", "2 h 30 min" (days would mislead: a business
+    day is the calendar's hours, not 24)."""
+    hours, rest = divmod(int(round(minutes)), 60)
+    if hours and rest:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
+    if hours:
+        return _("%(h)s h") % {"h": hours}
+    return _("%(m)s min") % {"m": rest}
 
 
 def _status(clock: SlaClock, state: str, now: datetime) -> tuple[str, str]:

@@ -34,6 +34,11 @@ def test_seed_is_idempotent(settings):
     # Satisfaction: a low rating with its follow-up, and this period's survey for each client.
     assert FollowUp.objects.filter(rating__score__lte=2).count() == 1
     assert SurveyRound.objects.count() == 2
+    # Everyone is shown by a person's name, never "坐席1" or a username.
+    for person in User.objects.all():
+        name = person.display_name
+        assert name != person.username and not any(ch.isdigit() for ch in name), name
+        assert "坐席" not in name
 
 
 def test_refuses_with_debug_off(settings):
