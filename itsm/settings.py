@@ -211,7 +211,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITSM API",
-    "DESCRIPTION": "Outsourced IT service management: tickets, SLA clocks, reports.",
+    "DESCRIPTION": (
+        "Outsourced IT service management. Tickets (list, file, edit, status, claim, assign, "
+        "timeline with replies and internal notes, attachments, rating), notices, complaints, "
+        "satisfaction (CSAT ratings, client surveys, follow-ups of low ratings) and personal API "
+        "tokens. Every answer is scoped to what the caller may see: another client's id answers "
+        "404. Authenticate with the browser session or `Authorization: Token <key>`. Lists are "
+        'paged without a total: `{"next", "previous", "results"}`, 50 rows a page, `?page=N`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -222,6 +229,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Status",
         "ComplaintStatusEnum": "reports.complaints.models.Status",
+        "ComplaintSeverityEnum": "reports.complaints.models.Severity",
+        "NoticeSeverityEnum": "reports.models.Severity",
     },
     "PATH_CONVERTER_OVERRIDES": {"id": int},  # itsm.params.IdConverter
 }
