@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -145,3 +146,22 @@ def _ledger(clock: SlaClock, lines: list[LedgerLine], zone: ZoneInfo) -> list[Le
         label = _("target %(old)s → %(new)s business minutes (%(reason)s)") % change
         entries.append(LedgerEntry(start=at, end=at, label=label, counted=False, minutes=None))
     return sorted(entries, key=lambda entry: (entry.start, entry.minutes is not None))
+
+
+SLA_STATES = ("running", "met", "breached")
+
+
+def tickets_by_sla_state(rows, state: str):
+    """Narrow a ticket queryset by SLA state, in the same query (correlated EXISTS):
+    breached - a clock used more than its target (recorded breaches stay recorded);
+    running - a clock still runs and none is breached;
+    met - every clock stopped within its target (cancelled tickets' clocks count neither way)."""
+    clocks = SlaClock.objects.filter(ticket_id=OuterRef("pk"))
+    breached = Exists(clocks.filter(breached_at__isnull=False))
+    running = Exists(clocks.filter(stopped_at__isnull=True))
+    if state == "breached":
+        return rows.filter(breached)
+    if state == "running":
+        return rows.filter(running, ~breached)
+    missed = Exists(clocks.filter(met=False))
+    return rows.filter(Exists(clocks.filter(met=True)), ~running, ~breached, ~missed)
