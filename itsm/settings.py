@@ -76,6 +76,8 @@ CONTEXT_PROCESSORS = [
     "django.template.context_processors.i18n",
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
+    # Admins see calendars missing official holidays on every page (sla.official).
+    "sla.context_processors.official_days_warning",
 ]
 TEMPLATES = [
     {

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,14 @@ class BusinessCalendar(models.Model):
         blank=True,
         help_text=_(
             "Hours on make-up working days; blank means those of the first working weekday."
+        ),
+    )
+    uses_official_days = models.BooleanField(
+        _("follows China's official holidays"),
+        default=False,
+        help_text=_(
+            "Its holidays and make-up days are the official ones: admins are warned from "
+            "November on while next year's days are not loaded, and load_cn_holidays fills it."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -625,3 +634,20 @@ class RetargetJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.get_status_display()})"
+
+
+class OfficialDaysReminder(models.Model):
+    """One row per week in which admins were emailed that official days are missing: the
+    reminder goes out once a week however often the task runs."""
+
+    week = models.DateField(_("week (Monday)"), unique=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    missing = models.CharField(_("missing"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("official days reminder")
+        verbose_name_plural = _("official days reminders")
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.missing}"

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -26,6 +27,7 @@ from .clocks import (
     ticket_sla_due_write,
     warning_line,
 )
+from .day_files import DayRow
 from .models import (
     BusinessCalendar,
     CalendarDay,
@@ -34,6 +36,7 @@ from .models import (
     ServiceTier,
     SlaClock,
 )
+from .official import DayDiff, day_file_diff
 from .official_days import cn_official_rows
 from .schedule import is_breached, next_check, percent_instant
 
@@ -264,6 +267,32 @@ def calendar_days_load(*, calendar: BusinessCalendar, year: int) -> int:
         calendar.save(update_fields=["updated_at"])  # every process rebuilds its spec
         calendar_retarget_queue(calendar=calendar)
     return written
+
+
+@transaction.atomic
+def calendar_days_import(
+    *, actor: User, calendar: BusinessCalendar, rows: list[DayRow]
+) -> tuple[DayDiff, RetargetJob | None]:
+    """Write the days of an uploaded file (sla.day_files) into `calendar` - added and changed
+    days, as the preview showed them; days the file does not mention are kept - then queue the
+    re-target of open tickets. Returns what changed and the re-target job (None if nothing)."""
+    if not actor.is_admin_role:
+        raise PermissionDenied(_("Only administrators may change calendars."))
+    calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+    diff = day_file_diff(calendar=calendar, rows=rows)
+    CalendarDay.objects.bulk_create(
+        [
+            CalendarDay(calendar=calendar, date=row.day, kind=row.kind, name=row.name)
+            for row in diff.added
+        ]
+    )
+    for day, row in diff.changed:
+        day.kind, day.name = row.kind, row.name or day.name
+        day.save(update_fields=["kind", "name"])
+    if not diff.has_changes:
+        return diff, None
+    calendar.save(update_fields=["updated_at"])  # every process rebuilds its spec
+    return diff, calendar_retarget_queue(calendar=calendar)
 
 
 def sla_sweep(*, now: datetime) -> int:
