@@ -25,3 +25,9 @@ class SlaConfig(AppConfig):
         from .selectors import SLA_STATES, tickets_by_sla_state
 
         TICKET_FILTERS["sla"] = (SLA_STATES, tickets_by_sla_state)
+
+        from tickets.models import EVENT_FACTS
+
+        from .facts import event_text
+
+        EVENT_FACTS["sla"] = event_text

@@ -14,6 +14,7 @@ from tickets.models import Ticket
 from tickets.presenters import time_left_label
 
 from .calendar import HOLIDAY, OUTSIDE_HOURS, WEEKEND, WORKING
+from .facts import reason_text
 from .models import SlaClock
 from .schedule import PAUSE_RESOLVED, PAUSE_WAITING, LedgerLine, clock_ledger, elapsed_minutes
 
@@ -143,7 +144,10 @@ def _ledger(clock: SlaClock, lines: list[LedgerLine], zone: ZoneInfo) -> list[Le
     ]
     for change in clock.history:
         at = datetime.fromisoformat(change["at"]).astimezone(zone)
-        label = _("target %(old)s → %(new)s business minutes (%(reason)s)") % change
+        label = _("target %(old)s → %(new)s business minutes (%(reason)s)") % {
+            **change,
+            "reason": reason_text(change["reason"]),
+        }
         entries.append(LedgerEntry(start=at, end=at, label=label, counted=False, minutes=None))
     return sorted(entries, key=lambda entry: (entry.start, entry.minutes is not None))
 

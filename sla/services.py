@@ -62,10 +62,7 @@ def clocks_sync(*, ticket: Ticket, actor: User | None, change: str, now: datetim
     dirty = set()
     live = [clock for clock in clocks if clock.stopped_at is None]
     if change == "priority" and live and live[0].priority != ticket.priority:
-        reason = _("priority P%(old)s → P%(new)s") % {
-            "old": live[0].priority,
-            "new": ticket.priority,
-        }
+        reason = {"code": "priority", "old": live[0].priority, "new": ticket.priority}
         dirty.update(
             ticket_clocks_retarget(
                 ticket=ticket, clocks=clocks, actor=actor, reason=reason, now=now
@@ -78,12 +75,7 @@ def clocks_sync(*, ticket: Ticket, actor: User | None, change: str, now: datetim
         # A priority (or tier) change while resolved left the stopped clock alone; the reopened
         # clock counts against what applies now, re-targeted from its start with every pause.
         old = reopened[0].priority
-        reason = (
-            _("reopened; priority changed P%(old)s → P%(new)s while resolved")
-            % {"old": old, "new": ticket.priority}
-            if old != ticket.priority
-            else _("reopened")
-        )
+        reason = {"code": "reopened", "old": old, "new": ticket.priority}
         dirty.update(
             ticket_clocks_retarget(
                 ticket=ticket, clocks=clocks, actor=actor, reason=reason, now=now
@@ -142,18 +134,18 @@ def _follow_status(ticket: Ticket, clocks: list[SlaClock], now: datetime) -> set
             changed.add(clock)
     if lines:
         TicketEvent.objects.bulk_create(
-            [_sla_event(ticket.pk, ticket.client_id, line) for line in lines]
+            [_sla_event(ticket.pk, ticket.client_id, facts) for facts in lines]
         )
     return changed
 
 
-def _sla_event(ticket_id: int, client_id: int, body: str, *, internal: bool = False) -> TicketEvent:
+def _sla_event(ticket_id: int, client_id: int, facts: dict, *, internal: bool = False):
     return TicketEvent(
         ticket_id=ticket_id,
         client_id=client_id,
         actor=None,
         kind=TicketEvent.Kind.SLA,
-        body=body,
+        data=facts,
         is_internal=internal,
     )
 
@@ -198,12 +190,13 @@ def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
     RetargetJob.objects.filter(pk=job.pk).update(
         status=RetargetJob.Status.RUNNING, total=len(ids), done=0, retargeted=0
     )
+    reason = _job_reason(job)
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             for first in range(0, len(ids), RETARGET_BATCH):
                 batch = ids[first : first + RETARGET_BATCH]
                 with transaction.atomic():
-                    changed = sum(_ticket_retarget(pk, job.reason, now) for pk in batch)
+                    changed = sum(_ticket_retarget(pk, reason, now) for pk in batch)
                     RetargetJob.objects.filter(pk=job.pk).update(
                         done=F("done") + len(batch), retargeted=F("retargeted") + changed
                     )
@@ -219,6 +212,17 @@ def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
     return job
 
 
+def _job_reason(job: RetargetJob) -> dict:
+    """The job's cause as facts for the timeline (the name as it is now)."""
+    model = {
+        RetargetJob.Scope.TIER: ServiceTier,
+        RetargetJob.Scope.CLIENT: Client,
+        RetargetJob.Scope.CALENDAR: BusinessCalendar,
+    }[job.scope]
+    name = model.objects.filter(pk=job.scope_id).values_list("name", flat=True).first()
+    return {"code": job.scope, "name": name or ""}
+
+
 def _retarget_scope(job: RetargetJob):
     tickets = Ticket.objects.open()
     if job.scope == RetargetJob.Scope.CLIENT:
@@ -231,7 +235,7 @@ def _retarget_scope(job: RetargetJob):
     return tickets.filter(pk__in=running.values_list("ticket_id"))
 
 
-def _ticket_retarget(pk: int, reason: str, now: datetime) -> bool:
+def _ticket_retarget(pk: int, reason: dict, now: datetime) -> bool:
     """Re-target one ticket under its row lock; False if it closed meanwhile or nothing moved."""
     ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
     if ticket is None:

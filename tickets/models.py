@@ -199,6 +199,11 @@ EVENT_FIELD_LABELS = {
 }
 
 
+# Renderers of fact-stored timeline entries, by the fact's prefix ("sla"), registered by the
+# apps above tickets that write them: callable(data) -> text in the active language.
+EVENT_FACTS: dict = {}
+
+
 class TicketEvent(models.Model):
     """One immutable entry of a ticket's timeline."""
 
@@ -235,6 +240,9 @@ class TicketEvent(models.Model):
     field = models.CharField(max_length=40, blank=True, verbose_name=_("field"))
     old_value = models.CharField(max_length=300, blank=True, verbose_name=_("old value"))
     new_value = models.CharField(max_length=300, blank=True, verbose_name=_("new value"))
+    # System entries are stored as facts ({"fact": "sla.breach", ...}) and put into words when
+    # shown, in the viewer's language, by the renderer the owning app registers in EVENT_FACTS.
+    data = models.JSONField(_("facts"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = TicketChildQuerySet.as_manager()
@@ -257,6 +265,12 @@ class TicketEvent(models.Model):
     @property
     def field_label(self) -> str:
         return str(EVENT_FIELD_LABELS.get(self.field, self.field))
+
+    @property
+    def text(self) -> str:
+        """The entry's words: the stored body, or its facts rendered in the active language."""
+        render = EVENT_FACTS.get(str(self.data.get("fact", "")).partition(".")[0])
+        return render(self.data) if render and self.data else self.body
 
     @property
     def old_display(self) -> str:
