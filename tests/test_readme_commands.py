@@ -25,7 +25,15 @@ def readme_commands() -> list[str]:
 
 
 def clean_env(var_dir: Path) -> dict:
-    drop = ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SITE_URL")
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
+    drop = (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DEBUG",
+        "SECRET_KEY",
+        "SITE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("SECURE")}
     return {**env, "VAR_DIR": str(var_dir)}
 
