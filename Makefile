@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Local demo: SQLite and a filesystem Celery broker under var/, worker + beat beside the server.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(HOST)
 run: $(STAMP)
 	mkdir -p var
+	@# Commands the README shows (.venv/bin/python manage.py ...) read these defaults.
+	printf 'DEBUG=%s\nSITE_URL=%s\n' "$$DEBUG" "$$SITE_URL" > var/dev.env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) generate_monthly_reports

@@ -1,7 +1,11 @@
 """django-allauth adapter: no open sign-up; suspended clients are told why at sign-in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
+
+from .language import language_cookie_set
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +18,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if reason:
             return render(request, "account/suspended.html", {"reason": reason}, status=403)
         return super().pre_login(request, user, **kwargs)
+
+    def post_login(self, request, user, **kwargs):
+        # The person's stored language applies from sign-in on: allauth's "signed in" message
+        # is rendered in it and the cookie makes every following page agree.
+        language = user.language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = super().post_login(request, user, **kwargs)
+        return language_cookie_set(response, language)

@@ -43,6 +43,7 @@ class TokenObtainView(APIView):
     throttle_scope = "auth"
 
     @extend_schema(
+        summary="Get a personal API token with username (or email), password (and 2FA code)",
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer(
@@ -74,7 +75,7 @@ class TokenRevokeCurrentView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(summary="Sign the calling token out", request=None, responses={204: None})
     def delete(self, request):
         if not isinstance(request.auth, ApiToken):
             raise ValidationError({"detail": _("This request is not signed with a token.")})
@@ -83,14 +84,17 @@ class TokenRevokeCurrentView(APIView):
 
 
 class ApiTokenListView(APIView):
-    @extend_schema(responses={200: ApiTokenSerializer(many=True)})
+    @extend_schema(
+        summary="Your API tokens, newest first (names and times; keys are never shown again)",
+        responses={200: ApiTokenSerializer(many=True)},
+    )
     def get(self, request):
         tokens = selectors.api_token_list_for(user=request.user)
         return Response(ApiTokenSerializer(tokens, many=True).data)
 
 
 class ApiTokenDetailView(APIView):
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(summary="Revoke one of your API tokens", request=None, responses={204: None})
     def delete(self, request, pk: int):
         token = selectors.api_token_get_for(user=request.user, token_id=pk)
         services.api_token_revoke(actor=request.user, token=token)

@@ -97,7 +97,9 @@ class Client(models.Model):
 class Site(models.Model):
     """A branch, outlet or office of the client's network where end users work."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sites")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="sites", verbose_name=_("client")
+    )
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -110,7 +112,11 @@ class Site(models.Model):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         constraints = [
-            models.UniqueConstraint(fields=["client", "name"], name="site_unique_name_per_client")
+            models.UniqueConstraint(
+                fields=["client", "name"],
+                name="site_unique_name_per_client",
+                violation_error_message=_("This client already has a site of this name."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -141,7 +147,9 @@ class ServiceCategory(models.Model):
 class ServiceAgreement(models.Model):
     """The contract: its period, the services it covers and whom to talk to."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="agreements")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("client")
+    )
     name = models.CharField(_("name"), max_length=200)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
@@ -181,10 +189,20 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.END_USER)
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("client"),
     )
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("site"),
     )
     is_site_lead = models.BooleanField(
         _("site lead"), default=False, help_text=_("Sees all tickets of their site.")
@@ -325,8 +343,12 @@ def invitation_expiry():
 class Invitation(models.Model):
     """An emailed, single-use, expiring invitation to join as an end user or client manager."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, blank=True)
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("client")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("site")
+    )
     email = models.EmailField(_("email"))
     role = models.CharField(
         _("role"),
@@ -340,13 +362,26 @@ class Invitation(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=LANGUAGE_CHOICES, default="zh-hans"
     )
-    token = models.CharField(max_length=64, unique=True, default=invitation_token, editable=False)
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(default=invitation_expiry)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=invitation_token,
+        editable=False,
+        verbose_name=_("token"),
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    expires_at = models.DateTimeField(default=invitation_expiry, verbose_name=_("expires"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted"))
     accepted_user = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted user"),
     )
 
     objects = InvitationQuerySet.as_manager()
@@ -395,7 +430,9 @@ class ApiToken(models.Model):
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")
     )
     name = models.CharField(_("name"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("key hash")
+    )
     key_start = models.CharField(_("key starts with"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

@@ -3,16 +3,17 @@
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from itsm.exceptions import ApplicationError
+from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 
@@ -26,6 +27,18 @@ from .models import (
     User,
     api_token_hash,
 )
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, language: str) -> User:
+    """Store the person's language choice (the switcher): applied at their next sign-in and
+    used for their emails."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Unknown language."))
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+    return actor
 
 
 def ensure_can_invite(actor: User, *, client: Client, role: str) -> None:
@@ -45,7 +58,6 @@ def invitation_create(
     role: str,
     site: Site | None = None,
     language: str = "zh-hans",
-    base_url: str = "",
     now: datetime | None = None,
 ) -> Invitation:
     """Invite someone to `client`; emails the link after commit.
@@ -82,10 +94,10 @@ def invitation_create(
     if owner is None:
         _send_invitation(
             invitation,
-            link=base_url + reverse("clients:invitation-accept", args=[invitation.token]),
+            link=absolute_reverse("clients:invitation-accept", args=[invitation.token]),
         )
     else:
-        _send_address_taken_notice(invitation, owner=owner, base_url=base_url)
+        _send_address_taken_notice(invitation, owner=owner)
     return invitation
 
 
@@ -114,7 +126,7 @@ def _send_invitation(invitation: Invitation, *, link: str) -> None:
         )
 
 
-def _send_address_taken_notice(invitation: Invitation, *, owner: User, base_url: str) -> None:
+def _send_address_taken_notice(invitation: Invitation, *, owner: User) -> None:
     with translation.override(owner.language or invitation.language):
         email_enqueue(
             to=owner.email,
@@ -122,7 +134,7 @@ def _send_address_taken_notice(invitation: Invitation, *, owner: User, base_url:
             % {"client": invitation.client.name},
             body=render_to_string(
                 "clients/email/invitation_address_taken.txt",
-                {"invitation": invitation, "login_link": base_url + reverse("account_login")},
+                {"invitation": invitation, "login_link": absolute_reverse("account_login")},
             ),
         )
 

@@ -1,21 +1,35 @@
 """Invitation pages (invite, accept) and the personal API tokens page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
 
 from itsm.exceptions import ApplicationError
 from itsm.tenancy import Role
 
 from . import selectors, services, twofactor
 from .forms import ApiTokenForm, InvitationAcceptForm, InvitationForm
+from .language import language_cookie_set
 from .models import Invitation
+
+
+def language_switch(request):
+    """Django's switcher (cookie, redirect to `next`), and for a signed-in person the choice is
+    stored on them: the next sign-in, on any device, starts in it."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(actor=request.user, language=language)
+    return response
 
 
 class InvitationCreateView(LoginRequiredMixin, UserPassesTestMixin, View):
@@ -44,7 +58,6 @@ class InvitationCreateView(LoginRequiredMixin, UserPassesTestMixin, View):
             try:
                 invitation = services.invitation_create(
                     actor=request.user,
-                    base_url=request.build_absolute_uri("/")[:-1],
                     **form.cleaned_data,
                 )
             except (ApplicationError, PermissionDenied) as exc:
@@ -59,6 +72,20 @@ class InvitationCreateView(LoginRequiredMixin, UserPassesTestMixin, View):
 
 class InvitationAcceptView(View):
     template_name = "clients/invitation_accept.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # The invitee sees the page in the language the inviter chose for them (their cookie
+        # does not exist yet); once signed in, their stored language applies.
+        invitation = selectors.invitation_get_usable(token=kwargs.get("token", ""))
+        if invitation is None:
+            return super().dispatch(request, *args, **kwargs)
+        with translation.override(invitation.language):
+            request.LANGUAGE_CODE = invitation.language
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        response.headers["Content-Language"] = invitation.language
+        return response
 
     def get(self, request, token):
         invitation = selectors.invitation_get_usable(token=token)
@@ -89,7 +116,7 @@ class InvitationAcceptView(View):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Welcome! Your account is ready."))
-                return redirect("home")
+                return language_cookie_set(redirect("home"), user.language)
         return render(
             request,
             self.template_name,

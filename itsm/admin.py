@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Heartbeat, OutboundEmail
+
+# The product's name, not "Django administration", in both languages.
+admin.site.site_header = _("IT Service Desk administration")
+admin.site.site_title = _("IT Service Desk")
+admin.site.index_title = _("Configuration and records")
 
 
 @admin.register(Heartbeat)

@@ -52,6 +52,12 @@ app.conf.beat_schedule = {
         "task": "reports.satisfaction.tasks.surveys_send_due",
         "schedule": crontab(minute=30, hour=9),
     },
+    # https://crontab.guru/#15_9_*_*_* - daily 09:15: while a calendar that follows China's
+    # official days misses next year's, email admins (once per week, recorded per week)
+    "official-days-remind": {
+        "task": "sla.tasks.official_days_remind",
+        "schedule": crontab(minute=15, hour=9),
+    },
 }
 
 

@@ -77,3 +77,20 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
     if raw not in choices:
         raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}.")
     return raw
+
+
+def dev_env_load(path) -> None:
+    """Defaults for commands run from a development checkout (`manage.py` only).
+
+    `make run` writes var/dev.env (DEBUG=true, SITE_URL) so `.venv/bin/python manage.py ...`
+    works in the same checkout as the demo it serves. Values already in the environment win; a
+    production image has no var/dev.env (.dockerignore), so there SECRET_KEY stays required.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        name, sep, value = line.strip().partition("=")
+        if sep and name and not name.startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip())

@@ -8,6 +8,7 @@ id that matches no row, never as an exception.
 """
 
 import re
+from datetime import date
 
 # Largest value of a BIGINT column on PostgreSQL and of an INTEGER on SQLite.
 MAX_ID = 2**63 - 1
@@ -52,6 +53,21 @@ def parse_choice(raw, allowed) -> str | None:
     """`raw` if it is one of `allowed` (compared after cleaning), else None."""
     text = clean_text(raw)
     return text if text in allowed else None
+
+
+_DATE = re.compile(r"(20[0-9]{2})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_date(raw) -> date | None:
+    """A calendar date written YYYY-MM-DD (years 2000-2099, what a form's date input sends), or
+    None for anything else, impossible days (2026-02-30) included."""
+    match = _DATE.fullmatch(clean_text(raw, 10))
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
 
 
 def parse_versioned_id(raw) -> tuple[int, int] | None:

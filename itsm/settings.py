@@ -81,6 +81,8 @@ CONTEXT_PROCESSORS = [
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
     "notifications.context_processors.bell",
+    # Admins see calendars missing official holidays on every page (sla.official).
+    "sla.context_processors.official_days_warning",
 ]
 TEMPLATES = [
     {
@@ -231,7 +233,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITSM API",
-    "DESCRIPTION": "Outsourced IT service management: tickets, SLA clocks, reports.",
+    "DESCRIPTION": (
+        "Outsourced IT service management. Tickets (list, file, edit, status, claim, assign, "
+        "timeline with replies and internal notes, attachments, rating), notices, complaints, "
+        "satisfaction (CSAT ratings, client surveys, follow-ups of low ratings) and personal API "
+        "tokens. Every answer is scoped to what the caller may see: another client's id answers "
+        "404. Authenticate with the browser session or `Authorization: Token <key>`. Lists are "
+        'paged without a total: `{"next", "previous", "results"}`, 50 rows a page, `?page=N`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

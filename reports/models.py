@@ -39,12 +39,20 @@ class Notice(models.Model):
     expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
     email_targets = models.BooleanField(_("email the targeted users"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -53,6 +61,7 @@ class Notice(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("withdrawn by"),
     )
 
     objects = NoticeQuerySet.as_manager()
@@ -81,8 +90,12 @@ class Notice(models.Model):
 class NoticeTarget(models.Model):
     """One addressed client; no sites chosen means every site, no tiers chosen every tier."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="targets")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="targets", verbose_name=_("notice")
+    )
     sites = models.ManyToManyField(Site, blank=True, related_name="+", verbose_name=_("sites"))
     tiers = models.ManyToManyField(
         ServiceTier, blank=True, related_name="+", verbose_name=_("service tiers")
@@ -94,7 +107,11 @@ class NoticeTarget(models.Model):
         verbose_name = _("notice target")
         verbose_name_plural = _("notice targets")
         constraints = [
-            models.UniqueConstraint(fields=["client", "notice"], name="notice_target_once")
+            models.UniqueConstraint(
+                fields=["client", "notice"],
+                name="notice_target_once",
+                violation_error_message=_("This notice already reaches this client."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -105,9 +122,15 @@ class NoticeReceipt(models.Model):
     """A targeted person: created when the notice is published (the read rate's denominator),
     stamped when they first see it and when they acknowledge it."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("notice")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
@@ -118,7 +141,11 @@ class NoticeReceipt(models.Model):
         verbose_name = _("notice receipt")
         verbose_name_plural = _("notice receipts")
         constraints = [
-            models.UniqueConstraint(fields=["notice", "user"], name="notice_receipt_once")
+            models.UniqueConstraint(
+                fields=["notice", "user"],
+                name="notice_receipt_once",
+                violation_error_message=_("This person already has a receipt for this notice."),
+            )
         ]
         indexes = [models.Index(fields=["client", "notice"], name="notice_receipt_client")]
 

@@ -1,9 +1,13 @@
 """Admin for calendars, tiers, assignments, escalation rules and (read-only) clocks."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -12,11 +16,13 @@ from django.utils.translation import gettext_lazy
 from clients.models import Client
 from tickets.models import Priority
 
+from .day_files import MAX_FILE_BYTES, DayFileError, parse_day_file
 from .models import (
     BusinessCalendar,
     CalendarDay,
     EscalationRule,
     HeldNotification,
+    OfficialDaysReminder,
     RetargetJob,
     RuleFiring,
     ServiceTier,
@@ -24,7 +30,13 @@ from .models import (
     TierAssignment,
     TierTarget,
 )
-from .services import calendar_retarget_queue, client_retarget_queue, tier_retarget_queue
+from .official import day_file_diff
+from .services import (
+    calendar_days_import,
+    calendar_retarget_queue,
+    client_retarget_queue,
+    tier_retarget_queue,
+)
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -83,12 +95,92 @@ def _queued(request, job: RetargetJob) -> None:
     )
 
 
+class DayFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV or iCalendar (.ics) file"),
+        required=False,
+        help_text=gettext_lazy(
+            "CSV: one day a line, date,holiday|workday[,name] (休/班 work too). "
+            "ICS: all-day events; a summary with 班 or “workday” marks a make-up working day."
+        ),
+    )
+    # The confirmed file's text travels back with the "apply" button; it is parsed again.
+    content = forms.CharField(required=False, widget=forms.HiddenInput, max_length=MAX_FILE_BYTES)
+
+
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "time_zone", "mon", "sat", "sun", "updated_at")
-    list_filter = ("time_zone",)
+    list_display = (
+        "code",
+        "name",
+        "time_zone",
+        "uses_official_days",
+        "mon",
+        "sat",
+        "sun",
+        "updated_at",
+    )
+    list_filter = ("time_zone", "uses_official_days")
     search_fields = ("code", "name")
     inlines = [CalendarDayInline]
+    readonly_fields = ("import_days_link",)
+
+    @admin.display(description=gettext_lazy("import days"))
+    def import_days_link(self, calendar):
+        if not calendar.pk:
+            return "—"
+        url = reverse("admin:sla_businesscalendar_import_days", args=[calendar.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Import holidays from a file…"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_days_view)
+        return [
+            path("<id:object_id>/import-days/", view, name="sla_businesscalendar_import_days"),
+            *super().get_urls(),
+        ]
+
+    def import_days_view(self, request, object_id):
+        """Upload a CSV/ICS file, see what it changes, then apply (re-targets open tickets)."""
+        calendar = self.get_object(request, str(object_id))
+        if calendar is None:
+            raise Http404
+        if not self.has_change_permission(request, calendar):
+            raise PermissionDenied
+        form = DayFileForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "calendar": calendar,
+            "form": form,
+            "title": _("Import holidays into %(calendar)s") % {"calendar": calendar.name},
+        }
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            raw = upload.read(MAX_FILE_BYTES + 1) if upload else None
+            raw = raw if raw is not None else form.cleaned_data["content"].encode("utf-8")
+            try:
+                rows = parse_day_file(raw, upload.name if upload else "")
+            except DayFileError as exc:
+                context["problems"], status = exc.problems, 400
+            else:
+                if "apply" in request.POST and not upload:
+                    diff, job = calendar_days_import(
+                        actor=request.user, calendar=calendar, rows=rows
+                    )
+                    messages.success(
+                        request,
+                        _("%(added)s days added, %(changed)s changed.")
+                        % {"added": len(diff.added), "changed": len(diff.changed)},
+                    )
+                    if job:
+                        _queued(request, job)
+                    return redirect("admin:sla_businesscalendar_change", calendar.pk)
+                context["diff"] = day_file_diff(calendar=calendar, rows=rows)
+                context["content"] = raw.decode("utf-8-sig")
+        elif request.method == "POST":
+            status = 400
+        return TemplateResponse(request, "admin/sla/import_days.html", context, status=status)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -258,3 +350,16 @@ class RetargetJobAdmin(ReadOnlyAdmin):
         if job.total is None:
             return "–"
         return f"{job.done} / {job.total}"
+
+
+@admin.register(OfficialDaysReminder)
+class OfficialDaysReminderAdmin(admin.ModelAdmin):
+    """Read-only: the weeks in which admins were reminded of missing official days."""
+
+    list_display = ("week", "sent_at", "missing")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -19,3 +19,15 @@ class SlaConfig(AppConfig):
 
         if sla_workspace_panel not in WORKSPACE_PANELS:
             WORKSPACE_PANELS.append(sla_workspace_panel)
+
+        from tickets.selectors import TICKET_FILTERS
+
+        from .selectors import SLA_STATES, tickets_by_sla_state
+
+        TICKET_FILTERS["sla"] = (SLA_STATES, tickets_by_sla_state)
+
+        from tickets.models import EVENT_FACTS
+
+        from .facts import event_text
+
+        EVENT_FACTS["sla"] = event_text

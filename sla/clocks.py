@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
-
 from clients.models import User
 from tickets.models import Ticket, TicketEvent
 from tickets.services import event_record
 
 from .calendar import CalendarSpec
+from .facts import BREACH, RETARGET, WARNING, instant_fact
 from .models import EscalationRule, RuleFiring, SlaClock, TierTarget
 from .schedule import (
     PAUSE_RESOLVED,
@@ -131,7 +130,7 @@ def clock_restart(
 
 def clock_stop(
     clock: SlaClock, spec: CalendarSpec, *, at: datetime, completes: bool, now: datetime
-) -> str | None:
+) -> dict | None:
     """Stop at `at`; met iff `completes` and at most the target was used (is_breached).
 
     `completes` is false for a cancelled ticket: its clock is neither met nor missed unless it
@@ -145,7 +144,7 @@ def clock_stop(
     clock.stopped_at = at
     reschedule(clock, spec, (), now=now)
     clock.elapsed_minutes = elapsed_minutes(clock, spec, at)
-    line = None
+    line = None  # the facts of a breach entry, if the stop reveals one
     if clock.breached_at is None and is_breached(clock, at):
         clock.breached_at = clock.breach_at
         line = breach_line(clock, spec)
@@ -154,7 +153,7 @@ def clock_stop(
 
 
 def ticket_clocks_retarget(
-    *, ticket: Ticket, clocks: list[SlaClock], actor: User | None, reason: str, now: datetime
+    *, ticket: Ticket, clocks: list[SlaClock], actor: User | None, reason: dict, now: datetime
 ) -> list[SlaClock]:
     """Apply the tier and targets that apply now to the ticket's unstopped clocks.
 
@@ -169,7 +168,7 @@ def ticket_clocks_retarget(
     target = tier_target(tier=tier, priority=ticket.priority)
     spec = tier.calendar.spec()
     pending = pending_percents_by_kind(live)
-    changed, lines = [], []
+    changed, changes = [], []
     for clock in live:
         before = (clock.target_minutes, clock.due_at, clock.tier_name)
         clock.tier, clock.tier_name, clock.calendar = tier, tier.name, tier.calendar
@@ -190,22 +189,20 @@ def ticket_clocks_retarget(
             },
         ]
         changed.append(clock)
-        lines.append(
-            _("%(kind)s target %(old)s → %(new)s business minutes, due %(due)s")
-            % {
-                "kind": clock.kind_label,
+        changes.append(
+            {
+                "kind": clock.kind,
                 "old": before[0],
                 "new": clock.target_minutes,
-                "due": local_label(clock.due_at, spec),
+                "due": instant_fact(clock.due_at, spec.tz),
             }
         )
-    if lines:
+    if changes:
         event_record(
             ticket=ticket,
             actor=actor,
             kind=TicketEvent.Kind.SLA,
-            body=_("SLA re-targeted (%(reason)s): %(changes)s.")
-            % {"reason": reason, "changes": "; ".join(lines)},
+            data={"fact": RETARGET, "reason": reason, "changes": changes},
         )
     return changed
 
@@ -221,22 +218,23 @@ def ticket_sla_due_write(ticket: Ticket, clocks: list[SlaClock]) -> None:
         ticket.sla_due_at = due
 
 
-def warning_line(clock: SlaClock, spec: CalendarSpec) -> str:
-    return _(
-        "%(kind)s SLA warning: %(percent)s%% of the %(target)s-minute target used at %(at)s; "
-        "due %(due)s."
-    ) % {
-        "kind": clock.kind_label,
+def warning_line(clock: SlaClock, spec: CalendarSpec) -> dict:
+    """The facts of a warning entry (sla.facts words them when shown)."""
+    return {
+        "fact": WARNING,
+        "kind": clock.kind,
         "percent": clock.warning_percent,
         "target": clock.target_minutes,
-        "at": local_label(clock.warn_at, spec),
-        "due": local_label(clock.due_at, spec),
+        "at": instant_fact(clock.warn_at, spec.tz),
+        "due": instant_fact(clock.due_at, spec.tz),
     }
 
 
-def breach_line(clock: SlaClock, spec: CalendarSpec) -> str:
-    return _("%(kind)s SLA breached at %(due)s (target %(target)s business minutes).") % {
-        "kind": clock.kind_label,
-        "due": local_label(clock.breached_at, spec),
+def breach_line(clock: SlaClock, spec: CalendarSpec) -> dict:
+    """The facts of a breach entry, dated at the breach instant."""
+    return {
+        "fact": BREACH,
+        "kind": clock.kind,
+        "at": instant_fact(clock.breached_at, spec.tz),
         "target": clock.target_minutes,
     }

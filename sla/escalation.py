@@ -10,11 +10,11 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clients.models import User
+from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 from tickets.models import Priority, Ticket, TicketEvent
@@ -186,7 +186,7 @@ def _email(
                 "rule": firing.rule,
                 "clock": clock,
                 "due": local_label(clock.due_at, clock.calendar.spec()),
-                "link": settings.SITE_URL + reverse(view, args=[ticket.pk]),
+                "link": absolute_reverse(view, args=[ticket.pk]),
             },
         )
     subject, _newline, body = text.strip().partition("\n")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,14 @@ class BusinessCalendar(models.Model):
         blank=True,
         help_text=_(
             "Hours on make-up working days; blank means those of the first working weekday."
+        ),
+    )
+    uses_official_days = models.BooleanField(
+        _("follows China's official holidays"),
+        default=False,
+        help_text=_(
+            "Its holidays and make-up days are the official ones: admins are warned from "
+            "November on while next year's days are not loaded, and load_cn_holidays fills it."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -118,7 +127,9 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", _("Holiday")
         WORKDAY = "workday", _("Make-up working day")
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="days", verbose_name=_("calendar")
+    )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -128,7 +139,11 @@ class CalendarDay(models.Model):
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
         constraints = [
-            models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_unique_date")
+            models.UniqueConstraint(
+                fields=["calendar", "date"],
+                name="calendar_day_unique_date",
+                violation_error_message=_("This calendar already has an entry for this date."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -184,7 +199,9 @@ class ServiceTier(models.Model):
 class TierTarget(models.Model):
     """Response and resolution targets of one tier for one priority, in business minutes."""
 
-    tier = models.ForeignKey(ServiceTier, on_delete=models.CASCADE, related_name="targets")
+    tier = models.ForeignKey(
+        ServiceTier, on_delete=models.CASCADE, related_name="targets", verbose_name=_("tier")
+    )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority)
     response_minutes = models.PositiveIntegerField(
         _("response (business minutes)"), validators=[MinValueValidator(1)]
@@ -199,7 +216,9 @@ class TierTarget(models.Model):
         verbose_name_plural = _("tier targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["tier", "priority"], name="tier_target_unique_priority"
+                fields=["tier", "priority"],
+                name="tier_target_unique_priority",
+                violation_error_message=_("This tier already has targets for this priority."),
             ),
             models.CheckConstraint(
                 condition=Q(response_minutes__gt=0, resolution_minutes__gt=0),
@@ -221,7 +240,9 @@ class TierTarget(models.Model):
 class TierAssignment(models.Model):
     """Which tier serves a client (default), one of its sites or one person (overrides)."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="tier_assignments")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="tier_assignments", verbose_name=_("client")
+    )
     site = models.ForeignKey(
         Site,
         on_delete=models.CASCADE,
@@ -307,9 +328,15 @@ class SlaClock(models.Model):
     # Every clock write (the sweep's too) updates each index, so only indexes that pay for
     # themselves: the (ticket, kind) unique index serves lookups by ticket, and re-targeting by
     # tier or calendar is a rare admin action that may scan.
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="sla_clocks", db_index=False
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+        db_index=False,
+        verbose_name=_("ticket"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     tier = models.ForeignKey(
@@ -319,6 +346,7 @@ class SlaClock(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name=_("tier"),
     )
     tier_name = models.CharField(_("tier"), max_length=100)
     calendar = models.ForeignKey(
@@ -362,7 +390,11 @@ class SlaClock(models.Model):
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "kind"], name="sla_clock_unique_kind")
+            models.UniqueConstraint(
+                fields=["ticket", "kind"],
+                name="sla_clock_unique_kind",
+                violation_error_message=_("This ticket already has a clock of this kind."),
+            )
         ]
         indexes = [
             models.Index(
@@ -499,9 +531,15 @@ class EscalationRule(models.Model):
 class RuleFiring(models.Model):
     """A rule fired for a clock; the unique pair makes every rule act once per clock."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    rule = models.ForeignKey(EscalationRule, on_delete=models.CASCADE, related_name="firings")
-    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="firings")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    rule = models.ForeignKey(
+        EscalationRule, on_delete=models.CASCADE, related_name="firings", verbose_name=_("rule")
+    )
+    clock = models.ForeignKey(
+        SlaClock, on_delete=models.CASCADE, related_name="firings", verbose_name=_("clock")
+    )
     trigger_at = models.DateTimeField(_("trigger instant"))
     fired_at = models.DateTimeField(_("fired"))
 
@@ -512,7 +550,11 @@ class RuleFiring(models.Model):
         verbose_name = _("rule firing")
         verbose_name_plural = _("rule firings")
         constraints = [
-            models.UniqueConstraint(fields=["rule", "clock"], name="rule_firing_once_per_clock")
+            models.UniqueConstraint(
+                fields=["rule", "clock"],
+                name="rule_firing_once_per_clock",
+                violation_error_message=_("This rule has already fired for this clock."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -522,10 +564,19 @@ class RuleFiring(models.Model):
 class HeldNotification(models.Model):
     """An escalation email held until the calendar's next working instant."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    firing = models.ForeignKey(RuleFiring, on_delete=models.CASCADE, related_name="held")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    firing = models.ForeignKey(
+        RuleFiring, on_delete=models.CASCADE, related_name="held", verbose_name=_("firing")
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
     )
     address = models.EmailField(_("email address"), blank=True)
     send_after = models.DateTimeField(_("send after"))
@@ -583,3 +634,20 @@ class RetargetJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.get_status_display()})"
+
+
+class OfficialDaysReminder(models.Model):
+    """One row per week in which admins were emailed that official days are missing: the
+    reminder goes out once a week however often the task runs."""
+
+    week = models.DateField(_("week (Monday)"), unique=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    missing = models.CharField(_("missing"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("official days reminder")
+        verbose_name_plural = _("official days reminders")
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.missing}"

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from tickets.models import Ticket
 from tickets.presenters import time_left_label
 
 from .calendar import HOLIDAY, OUTSIDE_HOURS, WEEKEND, WORKING
+from .facts import reason_text
 from .models import SlaClock
 from .schedule import PAUSE_RESOLVED, PAUSE_WAITING, LedgerLine, clock_ledger, elapsed_minutes
 
@@ -50,6 +52,8 @@ class ClockView:
     due_at: datetime
     state: str  # running | paused | stopped
     used_minutes: float
+    target_label: str
+    used_label: str
     met: bool | None
     warned_at: datetime | None
     breached_at: datetime | None
@@ -89,6 +93,8 @@ def _view(clock: SlaClock, now: datetime) -> ClockView:
         due_at=clock.due_at.astimezone(zone),
         state=state,
         used_minutes=round(used, 1),
+        target_label=business_minutes_label(clock.target_minutes),
+        used_label=business_minutes_label(used),
         met=clock.met,
         warned_at=clock.warned_at and clock.warned_at.astimezone(zone),
         breached_at=clock.breached_at and clock.breached_at.astimezone(zone),
@@ -97,6 +103,17 @@ def _view(clock: SlaClock, now: datetime) -> ClockView:
         css=css,
         ledger=_ledger(clock, clock_ledger(clock, spec, now), zone),
     )
+
+
+def business_minutes_label(minutes: float) -> str:
+    """Business time with its unit: "45 min", "3 h", "2 h 30 min" (days would mislead: a business
+    day is the calendar's hours, not 24)."""
+    hours, rest = divmod(int(round(minutes)), 60)
+    if hours and rest:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
+    if hours:
+        return _("%(h)s h") % {"h": hours}
+    return _("%(m)s min") % {"m": rest}
 
 
 def _status(clock: SlaClock, state: str, now: datetime) -> tuple[str, str]:
@@ -127,6 +144,28 @@ def _ledger(clock: SlaClock, lines: list[LedgerLine], zone: ZoneInfo) -> list[Le
     ]
     for change in clock.history:
         at = datetime.fromisoformat(change["at"]).astimezone(zone)
-        label = _("target %(old)s → %(new)s business minutes (%(reason)s)") % change
+        label = _("target %(old)s → %(new)s business minutes (%(reason)s)") % {
+            **change,
+            "reason": reason_text(change["reason"]),
+        }
         entries.append(LedgerEntry(start=at, end=at, label=label, counted=False, minutes=None))
     return sorted(entries, key=lambda entry: (entry.start, entry.minutes is not None))
+
+
+SLA_STATES = ("running", "met", "breached")
+
+
+def tickets_by_sla_state(rows, state: str):
+    """Narrow a ticket queryset by SLA state, in the same query (correlated EXISTS):
+    breached - a clock used more than its target (recorded breaches stay recorded);
+    running - a clock still runs and none is breached;
+    met - every clock stopped within its target (cancelled tickets' clocks count neither way)."""
+    clocks = SlaClock.objects.filter(ticket_id=OuterRef("pk"))
+    breached = Exists(clocks.filter(breached_at__isnull=False))
+    running = Exists(clocks.filter(stopped_at__isnull=True))
+    if state == "breached":
+        return rows.filter(breached)
+    if state == "running":
+        return rows.filter(running, ~breached)
+    missed = Exists(clocks.filter(met=False))
+    return rows.filter(Exists(clocks.filter(met=True)), ~running, ~breached, ~missed)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -26,6 +27,7 @@ from .clocks import (
     ticket_sla_due_write,
     warning_line,
 )
+from .day_files import DayRow
 from .models import (
     BusinessCalendar,
     CalendarDay,
@@ -34,6 +36,7 @@ from .models import (
     ServiceTier,
     SlaClock,
 )
+from .official import DayDiff, day_file_diff
 from .official_days import cn_official_rows
 from .schedule import is_breached, next_check, percent_instant
 from .signals import clocks_warned
@@ -60,10 +63,7 @@ def clocks_sync(*, ticket: Ticket, actor: User | None, change: str, now: datetim
     dirty = set()
     live = [clock for clock in clocks if clock.stopped_at is None]
     if change == "priority" and live and live[0].priority != ticket.priority:
-        reason = _("priority P%(old)s → P%(new)s") % {
-            "old": live[0].priority,
-            "new": ticket.priority,
-        }
+        reason = {"code": "priority", "old": live[0].priority, "new": ticket.priority}
         dirty.update(
             ticket_clocks_retarget(
                 ticket=ticket, clocks=clocks, actor=actor, reason=reason, now=now
@@ -76,12 +76,7 @@ def clocks_sync(*, ticket: Ticket, actor: User | None, change: str, now: datetim
         # A priority (or tier) change while resolved left the stopped clock alone; the reopened
         # clock counts against what applies now, re-targeted from its start with every pause.
         old = reopened[0].priority
-        reason = (
-            _("reopened; priority changed P%(old)s → P%(new)s while resolved")
-            % {"old": old, "new": ticket.priority}
-            if old != ticket.priority
-            else _("reopened")
-        )
+        reason = {"code": "reopened", "old": old, "new": ticket.priority}
         dirty.update(
             ticket_clocks_retarget(
                 ticket=ticket, clocks=clocks, actor=actor, reason=reason, now=now
@@ -140,18 +135,18 @@ def _follow_status(ticket: Ticket, clocks: list[SlaClock], now: datetime) -> set
             changed.add(clock)
     if lines:
         TicketEvent.objects.bulk_create(
-            [_sla_event(ticket.pk, ticket.client_id, line) for line in lines]
+            [_sla_event(ticket.pk, ticket.client_id, facts) for facts in lines]
         )
     return changed
 
 
-def _sla_event(ticket_id: int, client_id: int, body: str, *, internal: bool = False) -> TicketEvent:
+def _sla_event(ticket_id: int, client_id: int, facts: dict, *, internal: bool = False):
     return TicketEvent(
         ticket_id=ticket_id,
         client_id=client_id,
         actor=None,
         kind=TicketEvent.Kind.SLA,
-        body=body,
+        data=facts,
         is_internal=internal,
     )
 
@@ -196,12 +191,13 @@ def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
     RetargetJob.objects.filter(pk=job.pk).update(
         status=RetargetJob.Status.RUNNING, total=len(ids), done=0, retargeted=0
     )
+    reason = _job_reason(job)
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             for first in range(0, len(ids), RETARGET_BATCH):
                 batch = ids[first : first + RETARGET_BATCH]
                 with transaction.atomic():
-                    changed = sum(_ticket_retarget(pk, job.reason, now) for pk in batch)
+                    changed = sum(_ticket_retarget(pk, reason, now) for pk in batch)
                     RetargetJob.objects.filter(pk=job.pk).update(
                         done=F("done") + len(batch), retargeted=F("retargeted") + changed
                     )
@@ -217,6 +213,17 @@ def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
     return job
 
 
+def _job_reason(job: RetargetJob) -> dict:
+    """The job's cause as facts for the timeline (the name as it is now)."""
+    model = {
+        RetargetJob.Scope.TIER: ServiceTier,
+        RetargetJob.Scope.CLIENT: Client,
+        RetargetJob.Scope.CALENDAR: BusinessCalendar,
+    }[job.scope]
+    name = model.objects.filter(pk=job.scope_id).values_list("name", flat=True).first()
+    return {"code": job.scope, "name": name or ""}
+
+
 def _retarget_scope(job: RetargetJob):
     tickets = Ticket.objects.open()
     if job.scope == RetargetJob.Scope.CLIENT:
@@ -229,7 +236,7 @@ def _retarget_scope(job: RetargetJob):
     return tickets.filter(pk__in=running.values_list("ticket_id"))
 
 
-def _ticket_retarget(pk: int, reason: str, now: datetime) -> bool:
+def _ticket_retarget(pk: int, reason: dict, now: datetime) -> bool:
     """Re-target one ticket under its row lock; False if it closed meanwhile or nothing moved."""
     ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
     if ticket is None:
@@ -265,6 +272,32 @@ def calendar_days_load(*, calendar: BusinessCalendar, year: int) -> int:
         calendar.save(update_fields=["updated_at"])  # every process rebuilds its spec
         calendar_retarget_queue(calendar=calendar)
     return written
+
+
+@transaction.atomic
+def calendar_days_import(
+    *, actor: User, calendar: BusinessCalendar, rows: list[DayRow]
+) -> tuple[DayDiff, RetargetJob | None]:
+    """Write the days of an uploaded file (sla.day_files) into `calendar` - added and changed
+    days, as the preview showed them; days the file does not mention are kept - then queue the
+    re-target of open tickets. Returns what changed and the re-target job (None if nothing)."""
+    if not actor.is_admin_role:
+        raise PermissionDenied(_("Only administrators may change calendars."))
+    calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+    diff = day_file_diff(calendar=calendar, rows=rows)
+    CalendarDay.objects.bulk_create(
+        [
+            CalendarDay(calendar=calendar, date=row.day, kind=row.kind, name=row.name)
+            for row in diff.added
+        ]
+    )
+    for day, row in diff.changed:
+        day.kind, day.name = row.kind, row.name or day.name
+        day.save(update_fields=["kind", "name"])
+    if not diff.has_changes:
+        return diff, None
+    calendar.save(update_fields=["updated_at"])  # every process rebuilds its spec
+    return diff, calendar_retarget_queue(calendar=calendar)
 
 
 def sla_sweep(*, now: datetime) -> int:

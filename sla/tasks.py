@@ -21,3 +21,11 @@ def sla_retarget(job_id: int) -> int:
     from .services import retarget_run
 
     return retarget_run(job_id=job_id, now=timezone.now()).retargeted
+
+
+@shared_task(name="sla.tasks.official_days_remind")
+def official_days_remind() -> int:
+    """Daily; emails admins at most once a week while official days are missing."""
+    from .official import official_days_remind as remind
+
+    return remind(now=timezone.now())

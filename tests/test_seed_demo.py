@@ -38,6 +38,11 @@ def test_seed_is_idempotent(settings):
     # The demo tickets told their serving team: agent1 opens to a bell with unread notifications.
     agent1 = User.objects.get(username="agent1")
     assert Notification.objects.filter(recipient=agent1, read_at__isnull=True).count() >= 3
+    # Everyone is shown by a person's name, never "坐席1" or a username.
+    for person in User.objects.all():
+        name = person.display_name
+        assert name != person.username and not any(ch.isdigit() for ch in name), name
+        assert "坐席" not in name
 
 
 def test_refuses_with_debug_off(settings):

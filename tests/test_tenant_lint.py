@@ -55,6 +55,12 @@ ALLOWED = {
     ("tickets/selectors.py", "TicketEvent.objects.filter("): (
         "a subquery correlated (OuterRef) to ratings already read through visible_to(user)"
     ),
+    ("tickets/selectors.py", "latest = Rating.objects.filter(ticket=OuterRef"): (
+        "a subquery correlated (OuterRef) to tickets already read through visible_to(user)"
+    ),
+    ("sla/selectors.py", "clocks = SlaClock.objects.filter(ticket_id=OuterRef"): (
+        "a subquery correlated (OuterRef) to tickets already read through visible_to(user)"
+    ),
     ("reports/complaints/selectors.py", "User.objects.filter("): (
         "complaint handlers are provider staff (team leads, admins), not a client's people"
     ),

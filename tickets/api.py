@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -53,6 +53,23 @@ class IsProviderStaff(BasePermission):
         )
 
 
+# Summaries in one place (Swagger lists operations by them); the methods keep their own shapes.
+@extend_schema_view(
+    list=extend_schema(summary="List the tickets you may see (staff: the queue, by urgency)"),
+    create=extend_schema(summary="File a ticket (staff: on behalf of a requester, by phone)"),
+    retrieve=extend_schema(summary="One ticket"),
+    partial_update=extend_schema(
+        summary="Edit subject, description, priority or category (staff; needs `version`)"
+    ),
+    change_status=extend_schema(summary="Change the status (needs `version`)"),
+    claim=extend_schema(summary="Claim the ticket for yourself (staff)"),
+    assign=extend_schema(summary="Assign to an agent and/or team (staff; needs `version`)"),
+    events=extend_schema(
+        summary="The timeline, oldest first, paginated; POST adds a reply or internal note"
+    ),
+    attachments=extend_schema(summary="Attachments of the ticket, paginated; POST uploads one"),
+    rating=extend_schema(summary="Rate a resolved ticket (requester)"),
+)
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TicketSerializer
     queryset = Ticket.objects.none()  # schema typing only; get_queryset scopes every request
@@ -215,7 +232,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = self.get_object()
         if request.method == "GET":
             events = selectors.ticket_events_for(user=request.user, ticket=ticket)
-            return Response(EventSerializer(events, many=True).data)
+            page = self.paginate_queryset(events)
+            return self.get_paginated_response(EventSerializer(page, many=True).data)
         data = self.incoming(ReplySerializer)
         event = services.ticket_respond(
             actor=request.user,
@@ -241,7 +259,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = self.get_object()
         if request.method == "GET":
             rows = selectors.attachments_for(user=request.user, ticket=ticket)
-            return Response(AttachmentSerializer(rows, many=True).data)
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
         data = self.incoming(AttachmentUploadSerializer)
         attachment = services.attachment_add(
             actor=request.user, ticket=ticket, upload=data["file"], internal=data["internal"]
@@ -266,7 +285,10 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     queryset = Attachment.objects.none()  # schema typing only
     lookup_value_converter = "id"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        summary="Download an attachment's file",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = selectors.attachment_get_for(user=request.user, attachment_id=pk)

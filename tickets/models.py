@@ -67,7 +67,11 @@ class PriorityRule(models.Model):
         verbose_name = _("priority rule")
         verbose_name_plural = _("priority matrix")
         constraints = [
-            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_rule_unique_cell")
+            models.UniqueConstraint(
+                fields=["impact", "urgency"],
+                name="priority_rule_unique_cell",
+                violation_error_message=_("A rule for this impact and urgency exists already."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -77,16 +81,22 @@ class PriorityRule(models.Model):
 class TicketCounter(models.Model):
     """Last ticket number handed out per client; row-locked so numbers are never reused."""
 
-    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, primary_key=True, verbose_name=_("client")
+    )
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.last_number}"
 
 
 class Ticket(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="tickets")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="tickets")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("client")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("site")
+    )
     reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
     number = models.PositiveIntegerField(_("number"), editable=False)
     requester = models.ForeignKey(
@@ -131,7 +141,9 @@ class Ticket(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("team")
     )
-    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency counter.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Optimistic concurrency counter.", verbose_name=_("version")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
@@ -147,7 +159,11 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         constraints = [
-            models.UniqueConstraint(fields=["client", "number"], name="ticket_unique_number"),
+            models.UniqueConstraint(
+                fields=["client", "number"],
+                name="ticket_unique_number",
+                violation_error_message=_("This client already has a ticket with this number."),
+            ),
         ]
         indexes = [
             models.Index(fields=["client", "status", "created_at"], name="ticket_client_status"),
@@ -189,6 +205,11 @@ EVENT_FIELD_LABELS = {
 }
 
 
+# Renderers of fact-stored timeline entries, by the fact's prefix ("sla"), registered by the
+# apps above tickets that write them: callable(data) -> text in the active language.
+EVENT_FACTS: dict = {}
+
+
 class TicketEvent(models.Model):
     """One immutable entry of a ticket's timeline."""
 
@@ -205,17 +226,29 @@ class TicketEvent(models.Model):
         RATING = "rating", _("Rated")
         SLA = "sla", _("SLA")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     is_internal = models.BooleanField(_("internal"), default=False)
     body = models.TextField(_("text"), blank=True, max_length=20000)
-    field = models.CharField(max_length=40, blank=True)
-    old_value = models.CharField(max_length=300, blank=True)
-    new_value = models.CharField(max_length=300, blank=True)
+    field = models.CharField(max_length=40, blank=True, verbose_name=_("field"))
+    old_value = models.CharField(max_length=300, blank=True, verbose_name=_("old value"))
+    new_value = models.CharField(max_length=300, blank=True, verbose_name=_("new value"))
+    # System entries are stored as facts ({"fact": "sla.breach", ...}) and put into words when
+    # shown, in the viewer's language, by the renderer the owning app registers in EVENT_FACTS.
+    data = models.JSONField(_("facts"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = TicketChildQuerySet.as_manager()
@@ -238,6 +271,12 @@ class TicketEvent(models.Model):
     @property
     def field_label(self) -> str:
         return str(EVENT_FIELD_LABELS.get(self.field, self.field))
+
+    @property
+    def text(self) -> str:
+        """The entry's words: the stored body, or its facts rendered in the active language."""
+        render = EVENT_FACTS.get(str(self.data.get("fact", "")).partition(".")[0])
+        return render(self.data) if render and self.data else self.body
 
     @property
     def old_display(self) -> str:
@@ -263,21 +302,33 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(
-        TicketEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
     )
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    file = models.FileField(upload_to=attachment_path)
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    event = models.ForeignKey(
+        TicketEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("event"),
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False, verbose_name=_("token"))
+    file = models.FileField(upload_to=attachment_path, verbose_name=_("file"))
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     is_internal = models.BooleanField(_("internal"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     objects = TicketChildQuerySet.as_manager()
 
@@ -301,16 +352,23 @@ class Rating(models.Model):
     A ticket reopened and resolved again is rated again; its latest rating is the one that counts.
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("ticket")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     # 1 for the first time the ticket was resolved, 2 after a reopen and a second resolution...
     resolution = models.PositiveSmallIntegerField(_("resolution"), default=1)
     score = models.PositiveSmallIntegerField(_("score"), choices=[(i, str(i)) for i in range(1, 6)])
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rated by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created"))
 
     objects = TicketRowQuerySet.as_manager()
 
@@ -322,7 +380,9 @@ class Rating(models.Model):
                 condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
             ),
             models.UniqueConstraint(
-                fields=["ticket", "resolution"], name="rating_once_per_resolution"
+                fields=["ticket", "resolution"],
+                name="rating_once_per_resolution",
+                violation_error_message=_("This resolution has already been rated."),
             ),
         ]
         indexes = [models.Index(fields=["client", "created_at"], name="rating_client_time")]

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
+from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue, mail_domain
 
 
@@ -12,7 +12,7 @@ def _link(person, ticket) -> str:
     name = "tickets:ticket-workspace" if person.is_provider_staff else "portal:ticket-detail"
     if person.role == "client_manager":
         name = "tickets:ticket-client-detail"
-    return settings.SITE_URL + reverse(name, args=[ticket.pk])
+    return absolute_reverse(name, args=[ticket.pk])
 
 
 def thread_root(ticket) -> str:

@@ -86,10 +86,11 @@ def queue_rows_html(rows, *, now: datetime) -> str:
     cells each cost ~15 ms in the template engine and ~1 ms as escaped format strings."""
     return format_html_join(
         "\n",
-        '<tr><td><input type="checkbox" name="tickets" value="{}:{}" aria-label="{}"></td>'
-        '<td class="ref"><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}{}</td>'
-        '<td><span class="badge p{}">P{}</span></td>'
-        '<td><span class="badge status-{}">{}</span></td>'
+        '<tr><td class="sel"><input type="checkbox" name="tickets" value="{}:{}" aria-label="{}">'
+        '</td><td class="ref"><a href="{}">{}</a></td><td class="due">{}</td>'
+        '<td class="client">{}</td><td class="subject">{}{}</td>'
+        '<td class="prio"><span class="badge p{}">P{}</span></td>'
+        '<td class="status"><span class="badge status-{}">{}</span></td>'
         '<td class="wide">{} · {}</td><td class="wide">{}{}</td><td class="wide">{}</td></tr>',
         (
             (

@@ -1,14 +1,16 @@
 """Reads of tickets, always through visible_to(user)."""
 
 import re
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from clients.models import Client, ServiceCategory, Site, Team, User
-from itsm.params import clean_text, parse_id
+from itsm.params import clean_text, parse_choice, parse_date, parse_id
 from itsm.tenancy import is_provider_staff
 
 from .models import (
@@ -24,6 +26,12 @@ from .models import (
 
 LIST_FILTERS = ("client", "site", "priority", "assignee", "team", "category")
 STATUS_FILTERS = {"open", "all", *Status.values}
+# The client manager's list: the staff filters that make sense there, plus these.
+CLIENT_LIST_FILTERS = ("status", "site", "q", "priority", "sla", "rating", "from", "to")
+RATING_FILTERS = {"1", "2", "3", "4", "5", "unrated"}
+# Filters on data of apps above tickets (sla registers "sla": met / breached / running), so the
+# list can offer them without importing upward: name -> (choices, apply(rows, value) -> rows).
+TICKET_FILTERS: dict = {}
 
 
 def list_filters(params, names) -> dict:
@@ -59,6 +67,31 @@ def ticket_list_for(*, user, filters: dict | None = None):
         rows = rows.filter(assignee__isnull=True)
     if q := clean_text(filters.get("q")):
         rows = rows.filter(search_filter(q))
+    return rows
+
+
+def client_ticket_list_for(*, user, filters: dict):
+    """The client manager's list: ticket_list_for plus SLA state, latest rating and a created
+    date range (dates in the display time zone, both ends included). Every filter is part of the
+    one query: the page costs the same for 5 tickets or 200."""
+    rows = ticket_list_for(user=user, filters=filters)
+    for name, (choices, apply) in TICKET_FILTERS.items():
+        if value := parse_choice(filters.get(name), choices):
+            rows = apply(rows, value)
+    if rating := parse_choice(filters.get("rating"), RATING_FILTERS):
+        latest = Rating.objects.filter(ticket=OuterRef("pk")).order_by("-resolution")
+        rows = rows.annotate(latest_score=Subquery(latest.values("score")[:1]))
+        if rating == "unrated":
+            rows = rows.filter(latest_score__isnull=True)
+        else:
+            rows = rows.filter(latest_score=int(rating))
+    zone = timezone.get_current_timezone()
+    if first := parse_date(filters.get("from")):
+        rows = rows.filter(created_at__gte=datetime.combine(first, time.min, zone))
+    if last := parse_date(filters.get("to")):
+        rows = rows.filter(
+            created_at__lt=datetime.combine(last + timedelta(days=1), time.min, zone)
+        )
     return rows
 
 

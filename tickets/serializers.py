@@ -155,6 +155,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    # System entries stored as facts are worded in the caller's language (Accept-Language).
+    body = serializers.CharField(source="text", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:

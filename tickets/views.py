@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from itsm.exceptions import ApplicationError
 from itsm.paging import page_of
-from itsm.params import parse_versioned_id
+from itsm.params import parse_date, parse_versioned_id
 from itsm.tenancy import Role
 
 from . import selectors, services
@@ -268,15 +268,32 @@ def workspace_panels(*, user, ticket) -> list[tuple[str, dict]]:
     return [panel(user=user, ticket=ticket) for panel in WORKSPACE_PANELS]
 
 
+def client_list_choices(user, filters: dict) -> dict:
+    """Options of the client manager's filters, each (value, label, selected)."""
+    sla_labels = {"running": _("Running"), "met": _("Met"), "breached": _("Breached")}
+    ratings = [(str(n), "★" * n) for n in range(5, 0, -1)] + [("unrated", _("Not rated"))]
+    return {
+        "site_options": options(
+            [(site.pk, site.name) for site in selectors.sites_for(user=user)], filters.get("site")
+        ),
+        "priority_options": options(Priority.choices, filters.get("priority")),
+        "sla_options": options(sla_labels.items(), filters.get("sla")),
+        "rating_options": options(ratings, filters.get("rating")),
+        "bad_dates": [
+            key for key in ("from", "to") if filters.get(key) and not parse_date(filters[key])
+        ],
+    }
+
+
 class ClientTicketListView(ClientManagerMixin, TemplateView):
     """All tickets of the manager's client, read-only."""
 
     template_name = "tickets/ticket_client_list.html"
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET
-        filters = selectors.list_filters(params, ("status", "site", "q", "priority"))
-        rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
+        params, user = self.request.GET, self.request.user
+        filters = selectors.list_filters(params, selectors.CLIENT_LIST_FILTERS)
+        rows = selectors.client_ticket_list_for(user=user, filters=filters)
         rows = rows.select_related("site", "requester", "assignee").order_by("-created_at", "-id")
         page = page_of(rows, params.get("page"))
         return {
@@ -284,6 +301,7 @@ class ClientTicketListView(ClientManagerMixin, TemplateView):
             "page": page,
             "filters": filters,
             "statuses": Status.choices,
+            **client_list_choices(user, filters),
         }
 
 

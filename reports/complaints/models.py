@@ -66,7 +66,10 @@ class ComplaintSettings(models.Model):
     """Per-client deadlines, the account director (level 2) and notification hours."""
 
     client = models.OneToOneField(
-        Client, on_delete=models.CASCADE, related_name="complaint_settings"
+        Client,
+        on_delete=models.CASCADE,
+        related_name="complaint_settings",
+        verbose_name=_("client"),
     )
     calendar = models.ForeignKey(
         BusinessCalendar,
@@ -168,7 +171,9 @@ class ManagementContact(models.Model):
 
 
 class Complaint(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="complaints")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("client")
+    )
     reference = models.CharField(_("reference"), max_length=30, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=12, choices=Source)
     severity = models.CharField(
@@ -205,7 +210,12 @@ class Complaint(models.Model):
     root_cause = models.TextField(_("root cause"), blank=True, max_length=5000)
     corrective_action = models.TextField(_("corrective action"), blank=True, max_length=5000)
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("calendar"),
     )
     ack_due_at = models.DateTimeField(_("acknowledge by"))
     resolve_due_at = models.DateTimeField(_("resolve by"))
@@ -213,9 +223,11 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
-    last_escalated_at = models.DateTimeField(null=True, blank=True)
+    last_escalated_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last escalated")
+    )
     # The next instant the sweep must look at this complaint (next escalation level), or None.
-    next_check_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next check"))
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -270,16 +282,29 @@ class ComplaintEvent(models.Model):
         NOTE = "note", _("Internal note")
         ESCALATION = "escalation", _("Escalation")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     is_internal = models.BooleanField(_("internal"), default=False)
     body = models.TextField(_("text"), blank=True, max_length=20000)
-    old_status = models.CharField(max_length=15, blank=True, choices=Status)
-    new_status = models.CharField(max_length=15, blank=True, choices=Status)
+    old_status = models.CharField(
+        max_length=15, blank=True, choices=Status, verbose_name=_("old status")
+    )
+    new_status = models.CharField(
+        max_length=15, blank=True, choices=Status, verbose_name=_("new status")
+    )
     created_at = models.DateTimeField(_("time"))
 
     objects = ComplaintChildQuerySet.as_manager()
@@ -307,8 +332,12 @@ class EscalationFiring(models.Model):
         ACKNOWLEDGE = "acknowledge", _("acknowledgement")
         RESOLVE = "resolve", _("resolution")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="firings")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="firings", verbose_name=_("complaint")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     level = models.PositiveSmallIntegerField(_("level"))
     deadline = models.CharField(_("missed deadline"), max_length=12, choices=Deadline)
     trigger_at = models.DateTimeField(_("trigger instant"))
@@ -324,7 +353,13 @@ class EscalationFiring(models.Model):
         verbose_name = _("complaint escalation")
         verbose_name_plural = _("complaint escalations")
         constraints = [
-            models.UniqueConstraint(fields=["complaint", "level"], name="complaint_level_once")
+            models.UniqueConstraint(
+                fields=["complaint", "level"],
+                name="complaint_level_once",
+                violation_error_message=_(
+                    "This escalation level has already fired for this complaint."
+                ),
+            )
         ]
         indexes = [
             models.Index(

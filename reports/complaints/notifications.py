@@ -5,11 +5,11 @@ Client-side people get public steps only: internal notes go to the owner and nob
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clients.models import Team, User
+from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 
@@ -33,7 +33,7 @@ def headline(step: str) -> str:
 
 
 def link(complaint: Complaint) -> str:
-    return settings.SITE_URL + reverse("complaints:complaint-detail", args=[complaint.pk])
+    return absolute_reverse("complaints:complaint-detail", args=[complaint.pk])
 
 
 def send(person: User | None, complaint: Complaint, step: str, **context) -> None:

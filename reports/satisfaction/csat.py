@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsm.exceptions import ApplicationError
+from itsm.links import absolute_url
 from tickets.models import Rating, Ticket
 from tickets.services import ticket_rate, ticket_rating_comment, ticket_resolution_number
 
@@ -44,7 +45,7 @@ def csat_link(request: CsatRequest, score: int) -> str:
     path = reverse(
         "satisfaction:rating-by-token", args=[request.ticket_id, score, csat_token(request)]
     )
-    return settings.SITE_URL + path
+    return absolute_url(path)
 
 
 def csat_request_open(*, ticket: Ticket, now=None) -> CsatRequest | None:

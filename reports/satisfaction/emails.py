@@ -4,6 +4,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from itsm.links import absolute_url
 from itsm.outbox import email_enqueue
 
 
@@ -14,7 +15,7 @@ def email_send(person, template: str, **context) -> bool:
     with translation.override(person.language or settings.LANGUAGE_CODE):
         text = render_to_string(
             f"satisfaction/email/{template}.txt",
-            {"person": person, "site_url": settings.SITE_URL, **context},
+            {"person": person, "site_url": absolute_url(""), **context},
         )
     subject, _, body = text.strip().partition("\n")
     email_enqueue(to=person.email, subject=subject.strip(), body=body.strip())

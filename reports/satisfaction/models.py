@@ -26,17 +26,29 @@ class CsatRequest(models.Model):
     Sent vs answered rows are the CSAT response rate.
     """
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket")
+    )
     resolution = models.PositiveSmallIntegerField(_("resolution"))
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requester"),
     )
-    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    nonce = models.CharField(max_length=32, unique=True, editable=False, verbose_name=_("nonce"))
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     rating = models.OneToOneField(
-        Rating, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Rating,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rating"),
     )
 
     objects = CsatRequestQuerySet.as_manager()
@@ -46,7 +58,9 @@ class CsatRequest(models.Model):
         verbose_name_plural = _("rating requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["ticket", "resolution"], name="csat_request_once_per_resolution"
+                fields=["ticket", "resolution"],
+                name="csat_request_once_per_resolution",
+                violation_error_message=_("A rating request was already sent for this resolution."),
             )
         ]
         indexes = [models.Index(fields=["client", "sent_at"], name="csat_request_client_sent")]
@@ -65,9 +79,15 @@ class FollowUp(models.Model):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="follow_up")
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    rating = models.OneToOneField(
+        Rating, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("rating")
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     note = models.TextField(_("what was done"), blank=True, max_length=4000)
     handled_by = models.ForeignKey(
@@ -125,7 +145,7 @@ class Questionnaire(models.Model):
         help_text=_("Also survey this many randomly chosen end users of each client (0 = none)."),
     )
     reminder_after_days = models.PositiveSmallIntegerField(_("reminder after days"), default=7)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["title"]
@@ -143,7 +163,10 @@ class Question(models.Model):
         TEXT = "text", _("Free text")
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("questionnaire"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SCALE)
@@ -166,9 +189,14 @@ class Question(models.Model):
 class SurveyRound(models.Model):
     """One questionnaire sent to one client for one period; its invitations are the sent count."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="rounds"
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("questionnaire"),
     )
     period_start = models.DateField(_("period"))
     period_end = models.DateField(_("period end"))
@@ -182,7 +210,11 @@ class SurveyRound(models.Model):
         verbose_name_plural = _("survey rounds")
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "questionnaire", "period_start"], name="survey_round_once"
+                fields=["client", "questionnaire", "period_start"],
+                name="survey_round_once",
+                violation_error_message=_(
+                    "This client already has a round of this survey for this period."
+                ),
             )
         ]
 
@@ -197,10 +229,17 @@ class SurveyRound(models.Model):
 class SurveyInvitation(models.Model):
     """One person asked to answer a round; answered once."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("round")
+    )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+        verbose_name=_("person"),
     )
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
@@ -213,7 +252,11 @@ class SurveyInvitation(models.Model):
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
         constraints = [
-            models.UniqueConstraint(fields=["round", "person"], name="survey_invitation_once")
+            models.UniqueConstraint(
+                fields=["round", "person"],
+                name="survey_invitation_once",
+                violation_error_message=_("This person is already invited to this round."),
+            )
         ]
         indexes = [
             models.Index(fields=["person", "sent_at"], name="survey_invitation_person"),
@@ -229,11 +272,18 @@ class SurveyInvitation(models.Model):
 
 
 class SurveyAnswer(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    invitation = models.ForeignKey(
-        SurveyInvitation, on_delete=models.CASCADE, related_name="answers"
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
     )
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    invitation = models.ForeignKey(
+        SurveyInvitation,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("invitation"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
     score = models.SmallIntegerField(
         _("score"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
@@ -246,7 +296,11 @@ class SurveyAnswer(models.Model):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         constraints = [
-            models.UniqueConstraint(fields=["invitation", "question"], name="survey_answer_once")
+            models.UniqueConstraint(
+                fields=["invitation", "question"],
+                name="survey_answer_once",
+                violation_error_message=_("This question is already answered."),
+            )
         ]
 
     def __str__(self) -> str:

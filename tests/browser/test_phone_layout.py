@@ -76,3 +76,28 @@ def test_staff_pages_fit_a_phone(page, live_server, sign_in, shot, user_a1, agen
         expect(page.locator("main h1")).to_be_visible()
         shot(step)
         assert_no_horizontal_scroll(page)
+
+
+def test_the_staff_queue_is_usable_at_390px(page, live_server, sign_in, shot, user_a1, agent_a):
+    """Each row is a card: reference and time left on one line, the subject whole, priority and
+    status badges fully visible - not a due column wrapping one character per line."""
+    f.make_ticket(requester=user_a1, subject="打印机冒烟 Printer is smoking", impact=1, urgency=1)
+    f.make_ticket(requester=user_a1, subject="会议室投影仪无法显示 Meeting room projector")
+    page.set_viewport_size(PHONE)
+    sign_in("agent_a")
+    page.goto(f"{live_server.url}/queue/")
+    rows = page.locator("table.queue tbody tr")
+    expect(rows).to_have_count(2)
+    shot("01-queue-cards")
+    assert_no_horizontal_scroll(page)
+    width = PHONE["width"]
+    for index in range(2):
+        row = rows.nth(index)
+        due = row.locator("td.due").bounding_box()
+        ref = row.locator("td.ref").bounding_box()
+        # Time left reads on one line, beside the reference.
+        assert due["height"] < 30 and abs(due["y"] - ref["y"]) < 10, (due, ref)
+        for cell in ("td.prio .badge", "td.status .badge", "td.subject"):
+            box = row.locator(cell).bounding_box()
+            assert box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width, cell
+        assert row.locator("td.status .badge").bounding_box()["height"] < 30

@@ -107,7 +107,7 @@ def test_unknown_token_is_404(client):
 
 def test_taken_username_and_weak_password_are_both_explained(client, admin_user, client_a, user_a1):
     invitation = Invitation.objects.create(
-        client=client_a, email="t@example.cn", invited_by=admin_user
+        client=client_a, email="t@example.cn", invited_by=admin_user, language="en"
     )
     accept = reverse("clients:invitation-accept", args=[invitation.token])
     response = client.post(accept, {"username": "user_a1", "password1": "abc", "password2": "abc"})
@@ -203,7 +203,7 @@ def test_invitations_of_two_clients_to_one_address_make_one_account(
         client=client_a, email="dup@example.cn", invited_by=admin_user
     )
     second = Invitation.objects.create(
-        client=client_b, email="DUP@example.cn", invited_by=admin_user
+        client=client_b, email="DUP@example.cn", invited_by=admin_user, language="en"
     )
     assert accept(client, first, "first").status_code == 302
     client.logout()

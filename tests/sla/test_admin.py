@@ -140,7 +140,7 @@ def test_saving_a_tier_queues_the_retarget_which_runs_after_commit(
     for callback in callbacks:
         callback()  # the commit: the (eager) task runs
     assert clocks_of(ticket)["response"].target_minutes == 120
-    assert ticket.events.filter(kind=TicketEvent.Kind.SLA, body__contains="240 → 120").exists()
+    assert any("240 → 120" in e.text for e in ticket.events.filter(kind=TicketEvent.Kind.SLA))
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.retargeted) == ("done", 1, 1, 1)
     page = admin_web.get(response.url).content.decode()
@@ -187,4 +187,4 @@ def test_adding_a_holiday_in_the_admin_moves_open_tickets_due_instants(
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_web.post(url(CalendarDay, "add"), data).status_code == 302
     assert clocks_of(ticket)["response"].due_at == cst(3, 3, 14)
-    assert ticket.events.filter(kind=TicketEvent.Kind.SLA, body__contains="calendar").exists()
+    assert any("calendar" in e.text for e in ticket.events.filter(kind=TicketEvent.Kind.SLA))

@@ -3,6 +3,7 @@ apply the same rule, and a reopen after a priority change counts against the new
 
 import pytest
 
+from sla.facts import reason_text
 from sla.services import sla_sweep
 from tests.factories import make_ticket
 from tickets import services as ts
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def public_sla_events(ticket) -> list[str]:
     events = ticket.events.filter(kind=TicketEvent.Kind.SLA, is_internal=False)
-    return list(events.values_list("body", flat=True))
+    return [event.text for event in events]
 
 
 def spring_festival_ticket(user):
@@ -122,4 +123,5 @@ def test_reopen_after_a_priority_change_while_resolved_counts_against_the_new_ta
     assert resolution.pauses[-1]["reason"] == "resolved"
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == cst(3, 3, 12)
     assert resolution.history[-1]["old"] == 1440
-    assert "reopened; priority changed P3 → P1 while resolved" in resolution.history[-1]["reason"]
+    reason = reason_text(resolution.history[-1]["reason"])
+    assert reason == "reopened; priority changed P3 → P1 while resolved"

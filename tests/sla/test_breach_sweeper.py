@@ -27,7 +27,7 @@ def p1_ticket(user, now=MON_9):
 
 
 def sla_events(ticket):
-    return list(ticket.events.filter(kind=TicketEvent.Kind.SLA).values_list("body", "is_internal"))
+    return [(e.text, e.is_internal) for e in ticket.events.filter(kind=TicketEvent.Kind.SLA)]
 
 
 def test_warning_then_breach_are_flagged_once_with_their_true_instants(user_a1):

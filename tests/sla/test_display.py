@@ -80,6 +80,14 @@ def test_paused_clock_shows_paused(user_a1, agent_a):
     assert "paused while waiting on the user" in html
 
 
+def test_clock_cards_name_the_unit_of_target_and_used(worked_ticket, agent_a):
+    response, resolution = sla_clocks_for(user=agent_a, ticket=worked_ticket, now=cst(3, 2, 14))
+    assert (response.target_label, response.used_label) == ("4 h", "45 min")
+    assert (resolution.target_label, resolution.used_label) == ("8 h", "3 h")
+    html = render_to_string("sla/_clocks.html", {"sla_clocks": [response]})
+    assert "Target 4 h of business time · used 45 min" in html
+
+
 def test_clocks_are_visible_to_the_client_side_but_not_to_another_tenant(
     worked_ticket, user_a1, manager_a, user_b1, manager_b, agent_b
 ):

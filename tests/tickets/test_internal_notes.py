@@ -29,7 +29,8 @@ def test_agent_sees_note_in_workspace_and_api(noted, login, api_for, agent_a):
         NOTE
         in login(agent_a).get(reverse("tickets:ticket-workspace", args=[noted.pk])).content.decode()
     )
-    bodies = [e["body"] for e in api_for(agent_a).get(f"/api/v1/tickets/{noted.pk}/events/").json()]
+    events = api_for(agent_a).get(f"/api/v1/tickets/{noted.pk}/events/").json()["results"]
+    bodies = [e["body"] for e in events]
     assert NOTE in bodies
 
 
@@ -44,7 +45,7 @@ def test_client_side_never_sees_notes(request, noted, login, api_for, who):
     events = api.get(f"/api/v1/tickets/{noted.pk}/events/").json()
     assert NOTE not in str(events) and "Public answer" in str(events)
     files = api.get(f"/api/v1/tickets/{noted.pk}/attachments/").json()
-    assert files == []
+    assert files["results"] == []
 
 
 @pytest.mark.parametrize("who", ["user_a1", "manager_a"])

@@ -17,7 +17,8 @@ class Command(BaseCommand):
             action="append",
             dest="codes",
             metavar="CODE",
-            help="Calendar code (repeatable); default: every calendar whose code starts with cn-.",
+            help="Calendar code (repeatable); default: every calendar that follows China's "
+            "official days (uses_official_days).",
         )
 
     def handle(self, *args, year, codes, **options):
@@ -27,9 +28,12 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"unknown calendar: {', '.join(unknown)}")
         else:
-            calendars = list(BusinessCalendar.objects.filter(code__startswith="cn-"))
+            calendars = list(BusinessCalendar.objects.filter(uses_official_days=True))
             if not calendars:
-                raise CommandError("no calendar code starts with cn-; name one with --calendar")
+                raise CommandError(
+                    "no calendar follows the official days (uses_official_days); "
+                    "name one with --calendar"
+                )
         for calendar in calendars:
             try:
                 written = calendar_days_load(calendar=calendar, year=year)

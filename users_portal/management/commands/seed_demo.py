@@ -91,6 +91,10 @@ CLIENTS = [
 ]
 
 
+# Provider staff with real names: the timeline and the queue show names, not usernames.
+AGENTS = (("agent1", "周", "志强"), ("agent2", "吴", "晓燕"))
+
+
 class Command(BaseCommand):
     help = "Create demo clients, people and tickets (idempotent)."
 
@@ -122,13 +126,19 @@ class Command(BaseCommand):
             )
             categories.append(category)
             created += new
-        admin, new = self.person("admin", Role.ADMIN, password, is_superuser=True, is_staff=True)
+        admin, new = self.person(
+            "admin",
+            Role.ADMIN,
+            password,
+            is_superuser=True,
+            is_staff=True,
+            last_name="孙",
+            first_name="立新",
+        )
         created += new
         agents = []
-        for name in ("agent1", "agent2"):
-            agent, new = self.person(
-                name, Role.AGENT, password, first_name="坐席", last_name=name[-1]
-            )
+        for name, last, first in AGENTS:
+            agent, new = self.person(name, Role.AGENT, password, first_name=first, last_name=last)
             agents.append(agent)
             created += new
         for index, spec in enumerate(CLIENTS):
