@@ -271,7 +271,6 @@ def inbound_invite(*, actor: User, inbound: InboundEmail, now: datetime):
         client=row.client,
         email=row.from_address,
         role=Role.END_USER,
-        base_url=settings.SITE_URL,
         now=now,
     )
     row.reason = f"invited by {actor.username}"

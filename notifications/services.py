@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from clients.models import Team, User
+from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import STAFF_ROLES
 from tickets.models import Ticket
@@ -121,7 +121,7 @@ def notify(
 def _email(person: User, kind: str, ticket: Ticket, actor: User | None) -> None:
     if not person.email:
         return
-    link = settings.SITE_URL + reverse("tickets:ticket-workspace", args=[ticket.pk])
+    link = absolute_reverse("tickets:ticket-workspace", args=[ticket.pk])
     with translation.override(person.language or settings.LANGUAGE_CODE):
         text = render_to_string(
             f"notifications/email/{kind}.txt",

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from clients.models import User
+from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 
@@ -16,7 +16,7 @@ def email_report_managers(report, template: str, **context) -> list[str]:
     managers = User.objects.filter(
         client_id=report.client_id, role=Role.CLIENT_MANAGER, is_active=True
     ).exclude(email="")
-    link = settings.SITE_URL + reverse("monthly:report-detail", args=[report.pk])
+    link = absolute_reverse("monthly:report-detail", args=[report.pk])
     sent = []
     for person in managers:
         with translation.override(person.language or settings.LANGUAGE_CODE):
