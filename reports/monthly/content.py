@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+
 from clients.models import Client
 from itsm.tenancy import Role
+from reports.complaints.models import Category, Complaint, Source
 from reports.dashboards.models import BreachEntry
 from reports.dashboards.periods import Period, add_months
 from reports.dashboards.sections import client_dashboard
@@ -53,6 +56,7 @@ class ReportContent:
     dashboard: dict
     tables: dict[str, Table]
     incidents: list[dict]
+    complaints: dict
 
     @property
     def summary(self) -> dict:
@@ -112,8 +116,63 @@ def notable_incidents(*, client: Client, period: Period) -> list[dict]:
     ]
 
 
+def _complaint_row(complaint: Complaint, zone: ZoneInfo) -> dict:
+    return {
+        "reference": complaint.reference,
+        "category_label": str(Category(complaint.category).label),
+        "severity_label": str(complaint.get_severity_display()),
+        "source_label": str(Source(complaint.source).label),
+        "status_label": str(complaint.get_status_display()),
+        "logged_local": f"{complaint.created_at.astimezone(zone):%Y-%m-%d}",
+        "root_cause": complaint.root_cause,
+        "corrective_action": complaint.corrective_action,
+    }
+
+
+def period_complaints(*, client: Client, period: Period) -> dict:
+    """The complaints resolved or closed in the period, with the root cause and corrective
+    action written for the client, and those still open at the period's end (one query).
+
+    Only the Complaint row's public fields are read, never the timeline, so an internal note
+    cannot reach the client's report. "Open at the end" is judged from the timestamps, not the
+    status now, so a report generated later says what was open on the last day."""
+    start, end = period.utc_bounds(client.time_zone)
+    settled = Q(resolved_at__gte=start, resolved_at__lt=end) | Q(
+        closed_at__gte=start, closed_at__lt=end
+    )
+    still_open = (
+        Q(created_at__lt=end)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    )
+    rows = (
+        Complaint.objects.visible_to(READER)
+        .filter(settled | still_open, client=client)
+        .only(
+            "id",
+            "reference",
+            "category",
+            "severity",
+            "source",
+            "status",
+            "created_at",
+            "resolved_at",
+            "closed_at",
+            "root_cause",
+            "corrective_action",
+        )
+        .order_by("created_at", "id")
+    )
+    zone = ZoneInfo(client.time_zone)
+    settled_rows, open_rows = [], []
+    for row in rows:
+        at_end = [t for t in (row.resolved_at, row.closed_at) if t is not None and t < end]
+        (settled_rows if at_end else open_rows).append(_complaint_row(row, zone))
+    return {"settled": settled_rows, "open_at_end": open_rows}
+
+
 def report_content(*, client: Client, start: date, end: date, now: datetime) -> ReportContent:
-    """Every figure of the report (about seven queries whatever the number of tickets)."""
+    """Every figure of the report (about eight queries whatever the number of tickets)."""
     period = report_period(start, end)
     data = dashboard_data_for(user=READER, client=client, period=period, now=now)
     dashboard = client_dashboard(data)
@@ -123,4 +182,5 @@ def report_content(*, client: Client, start: date, end: date, now: datetime) -> 
         dashboard=dashboard,
         tables=dashboard_tables(dashboard),
         incidents=notable_incidents(client=client, period=period),
+        complaints=period_complaints(client=client, period=period),
     )

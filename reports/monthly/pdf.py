@@ -205,6 +205,80 @@ def _breakdown_header(first: str) -> list[str]:
     ]
 
 
+def _complaints(content: ReportContent) -> list:
+    """Counts by source from the dashboard's section, then the complaints settled in the
+    period with their root cause and corrective action, then those open at the period's end."""
+    figures = content.dashboard["sections"]["complaints"]["figures"]
+    story = [
+        Paragraph(_text(_("Complaints")), H2),
+        Paragraph(
+            _text(
+                _(
+                    "%(total)s complaints logged: %(direct)s heard directly, %(via)s via the "
+                    "client (%(share)s via the client)."
+                )
+                % {
+                    "total": figures["total"],
+                    "direct": figures["direct"],
+                    "via": figures["via_client"],
+                    "share": _pct(figures["via_client_share"]),
+                }
+            ),
+            BODY,
+        ),
+    ]
+    settled, still_open = content.complaints["settled"], content.complaints["open_at_end"]
+    story.append(Paragraph(_text(_("Complaints resolved or closed in the period")), H2))
+    if settled:
+        story.append(
+            _table(
+                [
+                    _("Complaint"),
+                    _("Category"),
+                    _("Severity"),
+                    _("Source"),
+                    _("Root cause"),
+                    _("Corrective action"),
+                ],
+                [
+                    [
+                        c["reference"],
+                        c["category_label"],
+                        c["severity_label"],
+                        c["source_label"],
+                        c["root_cause"],
+                        c["corrective_action"],
+                    ]
+                    for c in settled
+                ],
+                [WIDTH * w for w in (0.13, 0.13, 0.09, 0.12, 0.265, 0.265)],
+            )
+        )
+    else:
+        story.append(Paragraph(_text(_("No complaint was resolved or closed.")), BODY))
+    story.append(Paragraph(_text(_("Complaints still open at the period's end")), H2))
+    if still_open:
+        story.append(
+            _table(
+                [_("Complaint"), _("Category"), _("Severity"), _("Source"), _("Logged")],
+                [
+                    [
+                        c["reference"],
+                        c["category_label"],
+                        c["severity_label"],
+                        c["source_label"],
+                        c["logged_local"],
+                    ]
+                    for c in still_open
+                ],
+                [WIDTH * w for w in (0.2, 0.2, 0.15, 0.25, 0.2)],
+            )
+        )
+    else:
+        story.append(Paragraph(_text(_("No complaint was open.")), BODY))
+    return story
+
+
 def _local(moment, tz: str) -> str:
     return f"{moment.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M}" if moment else ""
 
@@ -325,13 +399,13 @@ def render_pdf(content: ReportContent, *, report, progress=None) -> bytes:
         Paragraph(
             _text(
                 _(
-                    "Average %(csat)s from %(rated)s ratings of %(resolved)s resolved tickets "
+                    "Average %(csat)s from %(rated)s ratings of %(sent)s surveys sent "
                     "(response rate %(rate)s)."
                 )
                 % {
                     "csat": _text(sat["csat"]),
                     "rated": sat["rated"],
-                    "resolved": sat["resolved"],
+                    "sent": sat["sent"],
                     "rate": _pct(sat["response_rate"]),
                 }
             ),
@@ -407,6 +481,7 @@ def render_pdf(content: ReportContent, *, report, progress=None) -> bytes:
         )
     else:
         story.append(Paragraph(_text(_("No P1 or P2 ticket breached its SLA.")), BODY))
+    story += _complaints(content)
     story += [
         KeepTogether(
             [

@@ -7,6 +7,7 @@ workbook are those behind the dashboard's charts and the PDF.
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -18,6 +19,48 @@ BOLD = Font(bold=True)
 def _sheet_title(key: str) -> str:
     # Excel allows 31 characters and none of []:*?/\ in a sheet title.
     return "".join(ch for ch in key if ch not in "[]:*?/\\")[:31]
+
+
+COMPLAINT_COLUMNS = (
+    ("reference", _lazy("Complaint")),
+    ("category_label", _lazy("Category")),
+    ("severity_label", _lazy("Severity")),
+    ("source_label", _lazy("Source")),
+    ("status_label", _lazy("Status")),
+    ("logged_local", _lazy("Logged")),
+    ("root_cause", _lazy("Root cause")),
+    ("corrective_action", _lazy("Corrective action")),
+)
+
+
+def _complaints_sheet(workbook, content: ReportContent) -> None:
+    """Counts by source (the dashboard's figures), then one table: the complaints settled in
+    the period and those open at its end, told apart by the first column."""
+    figures = content.dashboard["sections"]["complaints"]["figures"]
+    sheet = workbook.create_sheet("complaints")
+    sheet.append([_("Complaints")])
+    sheet.append([_("Figure"), _("Key"), _("Value")])
+    counts = (
+        ("total", _("Complaints logged")),
+        ("direct", _("Heard directly")),
+        ("via_client", _("Via the client")),
+        ("via_client_share", _("Share via the client %")),
+    )
+    for key, label in counts:
+        sheet.append([label, key, figures[key]])
+    sheet.append([])
+    sheet.append([_("List")] + [str(label) for _k, label in COMPLAINT_COLUMNS])
+    lists = (
+        (_("Resolved or closed in the period"), content.complaints["settled"]),
+        (_("Open at the period's end"), content.complaints["open_at_end"]),
+    )
+    for name, rows in lists:
+        for row in rows:
+            sheet.append([name] + [row[key] for key, _label in COMPLAINT_COLUMNS])
+    for row in (1, 2, len(counts) + 4):
+        for cell in sheet[row]:
+            cell.font = BOLD
+    sheet.column_dimensions["A"].width = 28
 
 
 def render_xlsx(content: ReportContent, *, report) -> bytes:
@@ -82,6 +125,7 @@ def render_xlsx(content: ReportContent, *, report) -> bytes:
     low.append([_("Ticket"), _("Score"), _("Comment")])
     for row in content.dashboard["sections"]["satisfaction"]["low_scores"]:
         low.append([row["reference"], row["score"], row["comment"]])
+    _complaints_sheet(workbook, content)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
