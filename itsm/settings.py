@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reports.satisfaction",
     "reports.dashboards",
     "reports.monthly",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "clients.middleware.AccessPolicyMiddleware",
+    "audit.context.CurrentRequestMiddleware",
 ]
 
 ROOT_URLCONF = "itsm.urls"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("portal/", include("users_portal.urls")),
     path("", include("tickets.urls")),
     path("", include("clients.urls")),
