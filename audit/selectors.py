@@ -38,6 +38,16 @@ class AuditFilters:
             until=_date(params.get("until")),
         )
 
+    def as_changes(self) -> dict:
+        """The filters as recorded on the export's own audit row (cleaned, so storable)."""
+        given = {
+            "action": self.action,
+            "actor": self.actor,
+            "since": self.since and self.since.isoformat(),
+            "until": self.until and self.until.isoformat(),
+        }
+        return {key: value for key, value in given.items() if value}
+
 
 # Far dates are clamped: year 1 or 9999 would overflow when shifted to UTC.
 _EARLIEST, _LATEST = date(1900, 1, 1), date(9000, 12, 31)

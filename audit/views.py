@@ -70,8 +70,9 @@ class AuditExportView(LoginRequiredMixin, View):
         audit_record(
             actor=request.user,
             action=AuditEvent.Action.AUDIT_EXPORT,
+            subject_user=request.user,
             request=request,
-            changes={"filters": request.GET.dict()},
+            changes={"filters": filters.as_changes()},
         )
         response = StreamingHttpResponse(_csv_rows(rows), content_type="text/csv; charset=utf-8")
         name = f"audit-{timezone.localdate():%Y%m%d}.csv"
