@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from clients import hooks
 from clients.models import Client, Team, User
+from itsm.params import clean_text
 
 from .models import AuditEvent
 from .services import audit_record
@@ -54,7 +55,7 @@ def on_login(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    login = str(credentials.get("username") or credentials.get("email") or "")[:150]
+    login = clean_text(credentials.get("username") or credentials.get("email"), 150)
     subject = (
         User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).first()
         if login
