@@ -17,6 +17,7 @@ from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import Role
 
+from . import hooks
 from .models import (
     API_TOKEN_PREFIX,
     INVITATION_VALID_FOR,
@@ -200,6 +201,7 @@ def api_token_create(
         key_start=key[: len(API_TOKEN_PREFIX) + 4],
         created_at=now or timezone.now(),
     )
+    hooks.api_token_created.send(sender=ApiToken, actor=actor, token=token)
     return token, key
 
 
@@ -216,6 +218,7 @@ def api_token_revoke(*, actor: User, token: ApiToken, now: datetime | None = Non
         token.revoked_at = now or timezone.now()
         token.revoked_because = because
         token.save(update_fields=["revoked_at", "revoked_because"])
+        hooks.api_token_revoked.send(sender=ApiToken, actor=actor, token=token, because=because)
     return token
 
 
@@ -232,4 +235,8 @@ def api_tokens_revoke_all(
         raise ValueError("name exactly one of user or client")
     tokens = ApiToken.objects.active()
     tokens = tokens.filter(user=user) if user is not None else tokens.filter(user__client=client)
-    return tokens.update(revoked_at=now or timezone.now(), revoked_because=because)
+    count = tokens.update(revoked_at=now or timezone.now(), revoked_because=because)
+    hooks.api_tokens_revoked_all.send(
+        sender=ApiToken, because=because, user=user, client=client, count=count
+    )
+    return count

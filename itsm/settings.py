@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reports.dashboards",
     "reports.monthly",
     "intake",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "clients.middleware.AccessPolicyMiddleware",
+    "audit.context.CurrentRequestMiddleware",
 ]
 
 ROOT_URLCONF = "itsm.urls"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("portal/", include("users_portal.urls")),
     path("", include("tickets.urls")),
     path("", include("clients.urls")),

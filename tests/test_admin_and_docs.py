@@ -8,6 +8,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {
+    "audit",
     "itsm",
     "clients",
     "tickets",

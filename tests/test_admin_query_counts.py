@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from clients.models import Invitation
 from clients.services import api_token_create
 from intake.models import ClientEmailDomain, InboundEmail
@@ -51,6 +53,7 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {
+    "audit",
     "itsm",
     "clients",
     "tickets",
@@ -83,6 +86,13 @@ def grow(n: int, rule: EscalationRule) -> None:
         NotificationPreference.objects.create(user=agent)
         Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
         api_token_create(actor=user, name=f"script {i}")
+        audit_record(
+            actor=agent,
+            action=AuditEvent.Action.USER_CHANGED,
+            subject_user=user,
+            client=client,
+            changes={"role": {"old": "end_user", "new": "client_manager"}},
+        )
         ticket = f.make_ticket(requester=user)  # tells the team's agent: a Notification row
         attachment = Attachment(
             ticket=ticket,

@@ -11,6 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+
 from .overview import (
     RISK_CSAT_WEIGHT,
     RISK_OPEN_OVERDUE_CAP,
@@ -91,6 +94,14 @@ class DashboardCsvView(LoginRequiredMixin, View):
         if table not in tables:
             raise Http404(_("No such table."))
         period = dashboard["period"]
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.DASHBOARD_EXPORT,
+            subject_user=request.user,
+            client=client,
+            request=request,
+            changes={"table": table, "start": str(period["start"]), "end": str(period["end"])},
+        )
         response = HttpResponse(tables[table].as_csv(), content_type="text/csv; charset=utf-8")
         name = f"{client.code}-{table}-{period['start']}-{period['end']}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -104,7 +104,7 @@ class ReportDownloadAPIView(APIView):
         if kind not in ("pdf", "xlsx"):
             raise Http404
         report = selectors.monthly_report_get_for(user=request.user, report_id=report_id)
-        return report_file_response(report, kind)
+        return report_file_response(report, kind, request=request)
 
 
 class ReportSignOffAPIView(APIView):

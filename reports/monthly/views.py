@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from itsm.exceptions import ApplicationError
 from itsm.paging import page_of
 from reports.dashboards.selectors import dashboard_clients_for
@@ -139,13 +141,21 @@ class ReportDownloadView(LoginRequiredMixin, View):
         if kind not in CONTENT_TYPES:
             raise Http404(_("No such file."))
         report = selectors.monthly_report_get_for(user=request.user, report_id=report_id)
-        return report_file_response(report, kind)
+        return report_file_response(report, kind, request=request)
 
 
-def report_file_response(report: MonthlyReport, kind: str) -> FileResponse:
+def report_file_response(report: MonthlyReport, kind: str, *, request) -> FileResponse:
     field = getattr(report, kind)
     if report.status != MonthlyReport.Status.READY or not field:
         raise Http404(_("The report is not ready yet."))
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.REPORT_DOWNLOAD,
+        subject_user=request.user,
+        client=report.client,
+        request=request,
+        changes={"report": report.pk, "kind": kind},
+    )
     response = FileResponse(
         field.open("rb"),
         as_attachment=True,
