@@ -19,3 +19,9 @@ class SlaConfig(AppConfig):
 
         if sla_workspace_panel not in WORKSPACE_PANELS:
             WORKSPACE_PANELS.append(sla_workspace_panel)
+
+        from itsm.outbox import renderer_register
+
+        from .escalation import TEMPLATE, email_context
+
+        renderer_register(TEMPLATE, email_context)
