@@ -1,6 +1,9 @@
-"""Benchmark the SLA sweep: 200,000 open clocks of which 100, then 1,000 are due.
+"""Benchmark the SLA sweep: 200,000 open clocks of which 100, then 1,000 are due, without and
+with two "notify team lead" rules; then the rate at which the mail task renders and sends the
+escalation emails the sweep stored (locmem backend, so SMTP itself is not measured).
 
 Run against PostgreSQL: DATABASE_URL=postgres://... SECRET_KEY=x python bench/bench_sla_sweep.py
+BENCH_SLA_TICKETS=20000 seeds fewer tickets (2 clocks each) on a busy machine.
 The data lives under one client of its own and is dropped at the end.
 """
 
@@ -19,11 +22,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core import mail  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from clients.models import Client, Site, Team, User  # noqa: E402
 from itsm.models import OutboundEmail  # noqa: E402
+from itsm.outbox import outbound_email_send  # noqa: E402
 from itsm.tenancy import Role  # noqa: E402
 from sla.models import (  # noqa: E402
     BusinessCalendar,
@@ -36,7 +42,7 @@ from sla.models import (  # noqa: E402
 from sla.services import sla_sweep  # noqa: E402
 from tickets.models import Ticket, TicketCounter, TicketEvent  # noqa: E402
 
-TICKETS = 100_000  # x 2 clocks
+TICKETS = int(os.environ.get("BENCH_SLA_TICKETS", "100000"))  # x 2 clocks
 DUE_COUNTS = (0, 100, 1_000)
 RUNS = 7
 BATCH = 10_000
@@ -133,6 +139,19 @@ def time_sweeps(client: Client, clock_ids: list[int]) -> tuple[float, int]:
     return statistics.median(timings), flagged
 
 
+def delivery_rate(client: Client, clock_ids: list[int]) -> tuple[int, float]:
+    """Sweep once, then render and send every stored email as the mail task does: rows/s."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    reset(client, clock_ids)
+    sla_sweep(now=NOW)
+    ids = list(OutboundEmail.objects.filter(to="a@bench.cn").values_list("pk", flat=True))
+    began = time.perf_counter()
+    sent = sum(outbound_email_send(email_id=pk) for pk in ids)
+    seconds = time.perf_counter() - began
+    mail.outbox = []
+    return sent, sent / seconds if seconds else 0.0
+
+
 def drop(client: Client) -> None:
     """Raw deletes: cascading 300,000 rows through the ORM collector would take minutes."""
     tables = [TicketEvent, HeldNotification, RuleFiring, SlaClock, Ticket, TicketCounter]
@@ -180,6 +199,10 @@ def main() -> None:
                 print(
                     f"{due:>10,} {'yes' if with_rules else 'no':>6} {median:>10.1f} {flagged:>8,}"
                 )
+                if with_rules and due == DUE_COUNTS[-1]:
+                    sent, rate = delivery_rate(client, ids)
+                    SlaClock.objects.filter(pk__in=ids).update(next_check_at=None)
+                    print(f"email delivery: {sent:,} rendered and sent, {rate:,.0f} rows/s")
                 SlaClock.objects.filter(pk__in=ids).update(next_check_at=None)
     finally:
         drop(client)

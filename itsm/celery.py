@@ -22,6 +22,7 @@ app.conf.task_queues = (Queue("celery"), Queue(MAIL_QUEUE))
 app.conf.task_default_queue = "celery"
 app.conf.task_routes = {
     "itsm.tasks.outbound_email_send": {"queue": MAIL_QUEUE},
+    "itsm.tasks.outbound_emails_send": {"queue": MAIL_QUEUE},
     "itsm.tasks.outbox_drain": {"queue": MAIL_QUEUE},
 }
 

@@ -27,7 +27,12 @@ class OutboundEmail(models.Model):
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), blank=True)
+    # A row stored without subject/body is rendered by its sender: `template` names a renderer
+    # registered in itsm.outbox, `context` holds the ids it reads, `language` the recipient's.
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     # Sent as the Message-ID header on every attempt: a duplicate after a crash is recognisable.
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, editable=False)
     # Extra headers sent with it (ticket threading: In-Reply-To, References, Reply-To).

@@ -5,6 +5,7 @@ If the broker is unreachable the row stays unsent and the periodic drain sends i
 
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .models import OutboundEmail
 
@@ -36,6 +38,56 @@ def email_enqueue(
     )
     transaction.on_commit(lambda: _dispatch(email.pk))
     return email
+
+
+# template name -> function turning a row's stored context (ids) into the template's context.
+# Apps register theirs in AppConfig.ready(); the sender renders rows whose body is empty.
+RENDERERS: dict[str, Callable[[dict], dict]] = {}
+
+
+def renderer_register(template: str, build: Callable[[dict], dict]) -> None:
+    RENDERERS[template] = build
+
+
+def email_enqueue_rendered_later(emails: list[tuple[str, str, dict, str]]) -> list[OutboundEmail]:
+    """Store many emails as (to, template, context ids, language) in one INSERT and one broker
+    message after commit; each is rendered by its sender, so the caller pays for neither."""
+    rows = OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            to=to,
+            subject="",
+            body="",
+            template=template,
+            context=context,
+            language=language,
+            message_id=_message_id(),
+        )
+        for to, template, context, language in emails
+        if to
+    )
+    if rows:
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: _dispatch_many(ids))
+    return rows
+
+
+def email_render(email: OutboundEmail) -> tuple[str, str]:
+    """Subject and body of a row stored for rendering: first line of the template is the subject."""
+    with translation.override(email.language or settings.LANGUAGE_CODE):
+        text = render_to_string(email.template, RENDERERS[email.template](email.context))
+    subject, _newline, body = text.strip().partition("\n")
+    return subject.strip()[:300], body.strip()
+
+
+def _dispatch_many(email_ids: list[int]) -> None:
+    from .tasks import outbound_emails_send
+
+    try:
+        outbound_emails_send.delay(email_ids)
+    except Exception as exc:  # broker down: the drain task sends them later
+        log.warning(
+            "broker unreachable, %s emails left for the outbox drain: %s", len(email_ids), exc
+        )
 
 
 def _dispatch(email_id: int) -> None:
@@ -88,6 +140,16 @@ def outbound_email_send(*, email_id: int, now=None) -> bool:
     email = outbound_email_claim(email_id=email_id, now=now)
     if email is None:
         return False
+    if email.template and not email.body:
+        # Stored once, so a retry after an unconfirmed attempt sends the very same message.
+        try:
+            email.subject, email.body = email_render(email)
+        except Exception as exc:  # e.g. its ticket was deleted since: recorded, retried later
+            OutboundEmail.objects.filter(pk=email.pk).update(
+                last_error=f"{type(exc).__name__}: {exc}"[:500]
+            )
+            return False
+        OutboundEmail.objects.filter(pk=email.pk).update(subject=email.subject, body=email.body)
     message = EmailMessage(
         email.subject,
         email.body,

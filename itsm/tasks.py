@@ -19,6 +19,12 @@ def outbound_email_send(email_id: int) -> bool:
     return outbox.outbound_email_send(email_id=email_id)
 
 
+@shared_task(name="itsm.tasks.outbound_emails_send", acks_late=True)
+def outbound_emails_send(email_ids: list[int]) -> int:
+    """A batch stored by one transaction (e.g. a sweep's escalations): one message to the broker."""
+    return sum(outbox.outbound_email_send(email_id=pk) for pk in email_ids)
+
+
 @shared_task(name="itsm.tasks.outbox_drain")
 def outbox_drain() -> int:
     return outbox.outbox_drain()

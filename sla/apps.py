@@ -31,3 +31,9 @@ class SlaConfig(AppConfig):
         from .facts import event_text
 
         EVENT_FACTS["sla"] = event_text
+
+        from itsm.outbox import renderer_register
+
+        from .escalation import TEMPLATE, email_context
+
+        renderer_register(TEMPLATE, email_context)

@@ -7,15 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clients.models import User
 from itsm.links import absolute_reverse
-from itsm.outbox import email_enqueue
+from itsm.outbox import email_enqueue_rendered_later
 from itsm.tenancy import Role
 from tickets.models import Priority, Ticket, TicketEvent
 from tickets.services import ticket_system_assign_team, ticket_system_raise_priority
@@ -26,6 +23,9 @@ from .schedule import next_working_instant
 
 Action = EscalationRule.Action
 HELD_BATCH = 200
+TEMPLATE = "sla/email/escalation.txt"
+# (to, template, context ids, language) gathered over a batch and stored in one INSERT.
+Emails = list[tuple[str, str, dict, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +69,10 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
     tickets = Ticket.objects.select_related("client", "site", "assignee", "team__lead").in_bulk(
         {record.clock.ticket_id for record in records}
     )
-    events = []
+    events, emails = [], []
     for record in records:
         ticket = tickets[record.clock.ticket_id]
-        outcome = _ACTIONS[record.rule.action](record, ticket, now)
+        outcome = _ACTIONS[record.rule.action](record, ticket, now, emails)
         body = _("Escalation rule “%(rule)s” (%(trigger)s): %(outcome)s.") % {
             "rule": record.rule.name,
             "trigger": trigger_label(record),
@@ -89,6 +89,7 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
             )
         )
     TicketEvent.objects.bulk_create(events)
+    email_enqueue_rendered_later(emails)
 
 
 def trigger_label(firing: RuleFiring) -> str:
@@ -110,17 +111,26 @@ def held_notifications_send(*, now: datetime) -> int:
     if not pending.exists():  # the usual minute: one index probe, no transaction
         return 0
     with transaction.atomic():
-        due = list(pending.select_for_update(skip_locked=True).order_by("send_after")[:HELD_BATCH])
-        for held in due:  # rare enough that reading each one's context row by row is fine
-            _email(
-                held.firing, held.firing.clock.ticket, person=held.recipient, address=held.address
-            )
+        due = list(
+            pending.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .order_by("send_after")[:HELD_BATCH]
+        )
+        emails: Emails = []
+        for held in due:
+            _email(emails, held.firing_id, person=held.recipient, address=held.address)
+        email_enqueue_rendered_later(emails)
         HeldNotification.objects.filter(pk__in=[held.pk for held in due]).update(sent_at=now)
     return len(due)
 
 
 def _deliver(
-    firing: RuleFiring, ticket: Ticket, now: datetime, people: list[User], address: str
+    firing: RuleFiring,
+    ticket: Ticket,
+    now: datetime,
+    emails: Emails,
+    people: list[User],
+    address: str,
 ) -> str:
     """Email now, or hold until the clock calendar's next working instant."""
     recipients = [person for person in people if person.is_active and person.email]
@@ -161,60 +171,65 @@ def _deliver(
             "at": local_label(send_after, firing.clock.calendar.spec()),
         }
     for person in recipients:
-        _email(firing, ticket, person=person)
+        _email(emails, firing.pk, person=person)
     if address:
-        _email(firing, ticket, address=address)
+        _email(emails, firing.pk, address=address)
     return _("notified %(names)s") % {"names": names}
 
 
 def _email(
-    firing: RuleFiring, ticket: Ticket, *, person: User | None = None, address: str = ""
+    emails: Emails, firing_id: int, *, person: User | None = None, address: str = ""
 ) -> None:
-    """Render the escalation email in the recipient's language and put it in the outbox."""
+    """Queue the escalation email; the mail task renders it, in the recipient's language."""
     to = person.email if person else address
+    context = {"firing": firing_id, "person": person.pk if person else None}
+    emails.append((to, TEMPLATE, context, (person.language if person else "") or ""))
+
+
+def email_context(ids: dict) -> dict:
+    """The escalation template's context, read at send time from the ids the sweep stored."""
+    firing = RuleFiring.objects.select_related(
+        "rule", "clock__calendar", "clock__ticket__client", "clock__ticket__site"
+    ).get(pk=ids["firing"])
+    person = User.objects.get(pk=ids["person"]) if ids.get("person") else None
+    clock, ticket = firing.clock, firing.clock.ticket
     staff_link = person is None or person.is_provider_staff
     view = "tickets:ticket-workspace" if staff_link else "tickets:ticket-client-detail"
-    language = (person.language if person else "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        clock = firing.clock
-        text = render_to_string(
-            "sla/email/escalation.txt",
-            {
-                "ticket": ticket,
-                "person": person,
-                "trigger": trigger_label(firing),
-                "rule": firing.rule,
-                "clock": clock,
-                "due": local_label(clock.due_at, clock.calendar.spec()),
-                "link": absolute_reverse(view, args=[ticket.pk]),
-            },
-        )
-    subject, _newline, body = text.strip().partition("\n")
-    email_enqueue(to=to, subject=subject.strip(), body=body.strip())
+    return {
+        "ticket": ticket,
+        "person": person,
+        "trigger": trigger_label(firing),
+        "rule": firing.rule,
+        "clock": clock,
+        "due": local_label(clock.due_at, clock.calendar.spec()),
+        "link": absolute_reverse(view, args=[ticket.pk]),
+    }
 
 
-def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> str:
     people = [ticket.assignee] if ticket.assignee_id else []
-    return _deliver(firing, ticket, now, people, "")
+    return _deliver(firing, ticket, now, emails, people, "")
 
 
-def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> str:
     lead = ticket.team.lead if ticket.team_id else None
-    return _deliver(firing, ticket, now, [lead] if lead else [], "")
+    return _deliver(firing, ticket, now, emails, [lead] if lead else [], "")
 
 
-def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
-    return _deliver(firing, ticket, now, [], firing.rule.address)
+def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> str:
+    return _deliver(firing, ticket, now, emails, [], firing.rule.address)
 
 
-def _notify_client_manager(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+def _notify_client_manager(
+    firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails
+) -> str:
     managers = list(
         User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
     )
-    return _deliver(firing, ticket, now, managers, "")
+    return _deliver(firing, ticket, now, emails, managers, "")
 
 
-def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> str:
     team = firing.rule.team
     if team.pk == ticket.team_id:
         return _("already with team “%(team)s”") % {"team": team.name}
@@ -228,7 +243,7 @@ def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
     return _("reassigned to team “%(team)s”") % {"team": team.name}
 
 
-def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime) -> str:
+def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> str:
     """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
         return _("already P1")
@@ -241,7 +256,7 @@ def _rule_reason(firing: RuleFiring) -> str:
     return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
-_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime], str]] = {
+_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime, Emails], str]] = {
     Action.NOTIFY_ASSIGNEE: _notify_assignee,
     Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
     Action.NOTIFY_ADDRESS: _notify_address,

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from itsm.models import OutboundEmail
+from itsm.outbox import outbox_drain
 from itsm.tenancy import Role
 from sla.models import EscalationRule, HeldNotification, RuleFiring
 from sla.services import sla_sweep
@@ -96,6 +97,7 @@ def test_notify_team_lead_and_address(user_a1, agent_a, client_a):
 def test_notify_client_manager_links_to_the_client_view(p1_assigned, manager_a, manager_b):
     rule(Action.NOTIFY_CLIENT_MANAGER)
     sla_sweep(now=cst(3, 2, 9, 31))
+    assert outbox_drain() == 1  # rendered by its sender
     email = OutboundEmail.objects.get()
     assert email.to == manager_a.email
     assert f"/client/tickets/{p1_assigned.pk}/" in email.body
