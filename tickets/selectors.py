@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from clients.models import Client, ServiceCategory, Site, Team, User
 from itsm.params import clean_text, parse_id
-from itsm.tenancy import is_staff_side
+from itsm.tenancy import is_provider_staff
 
 from .models import (
     Attachment,
@@ -104,7 +104,7 @@ def ticket_events_for(*, user, ticket: Ticket):
     escalations, automatic closing: entries without a person), which are the desk's business.
     """
     events = TicketEvent.objects.visible_to(user).filter(ticket=ticket)
-    if not is_staff_side(user):
+    if not is_provider_staff(user):
         events = events.exclude(kind=TicketEvent.Kind.SLA).exclude(actor__isnull=True)
     return (
         events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
@@ -230,7 +230,7 @@ def reply_templates_for(*, user, ticket: Ticket) -> list[tuple[ReplyTemplate, st
     Templates are the provider's, not a client's: an agent sees their own teams' ones (an
     admin, those of the teams serving the ticket's client).
     """
-    if not is_staff_side(user):
+    if not is_provider_staff(user):
         return []
     if user.is_admin_role:
         rows = ReplyTemplate.objects.filter(team__clients=ticket.client_id)
