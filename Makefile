@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test bench lint messages mutate install clean
+.PHONY: run test bench lint messages mutate install clean audit-deps backup restore
 
 install: $(STAMP)
 
@@ -49,6 +49,19 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Known vulnerabilities in the locked dependencies; accepted advisories in .pip-audit-ignore.
+audit-deps: $(STAMP)
+	$(BIN)/python tools/audit_deps.py
+
+# PostgreSQL (DATABASE_URL) and MEDIA_ROOT into var/backups/<timestamp>/.
+backup: $(STAMP)
+	$(MANAGE) backup
+
+# `make restore BACKUP=var/backups/<timestamp>` into DATABASE_URL; FORCE=1 replaces a non-empty one.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<timestamp> [FORCE=1]"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)" $(if $(filter 1,$(FORCE)),--force)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

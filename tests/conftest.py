@@ -37,7 +37,8 @@ def pytest_runtest_teardown(item, nextitem):
     pytest-playwright's session-scoped browser, so later tests would find no default tier,
     calendars or priority matrix: put them back once the flush is done."""
     yield
-    if _is_transactional(item):
+    # After the last test the test database is already gone: nothing to put back.
+    if _is_transactional(item) and nextitem is not None:
         blocker = item.config.stash[blocking_manager_key]
         with blocker.unblock():
             restore_migration_data()
