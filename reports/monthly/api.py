@@ -83,7 +83,11 @@ class ReportListAPIView(GenericAPIView):
 
 
 class ReportDetailAPIView(APIView):
-    @extend_schema(summary="One report with its progress", responses=ReportSerializer)
+    @extend_schema(
+        operation_id="v1_reports_detail",
+        summary="One report with its progress",
+        responses=ReportSerializer,
+    )
     def get(self, request, report_id):
         report = selectors.monthly_report_get_for(user=request.user, report_id=report_id)
         return Response(ReportSerializer(report).data)
