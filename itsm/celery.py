@@ -26,7 +26,7 @@ app.conf.task_routes = {
     "itsm.tasks.outbox_drain": {"queue": MAIL_QUEUE},
 }
 
-app.conf.beat_schedule = {
+BEAT_SCHEDULE = {
     # https://crontab.guru/#*_*_*_*_* - every minute
     "heartbeat": {"task": "itsm.tasks.heartbeat", "schedule": crontab()},
     # https://crontab.guru/#*_*_*_*_* - emails left behind while the broker was down
@@ -70,7 +70,9 @@ def imap_beat_entries(environ) -> dict:
     return {"intake-imap-fetch": {"task": "intake.tasks.intake_imap_fetch", "schedule": crontab()}}
 
 
-app.conf.beat_schedule.update(imap_beat_entries(os.environ))
+# Assigned, not updated: reading app.conf here would load Django settings before manage.py has
+# read var/dev.env.
+app.conf.beat_schedule = {**BEAT_SCHEDULE, **imap_beat_entries(os.environ)}
 
 
 def ensure_embedded_broker_folders() -> None:

@@ -39,6 +39,7 @@ from sla.models import (
     CalendarDay,
     EscalationRule,
     HeldNotification,
+    OfficialDaysReminder,
     RetargetJob,
     RuleFiring,
     ServiceTier,
@@ -151,6 +152,7 @@ def grow(n: int, rule: EscalationRule) -> None:
             client=client, status="triage", raw=b"x", size=1, received_at=now, ticket=ticket
         )
         Heartbeat.objects.create(name=f"beat{i}", beat_at=now)
+        OfficialDaysReminder.objects.create(week=date(2030, 1, 7) + timedelta(weeks=i))
         calendar = BusinessCalendar.objects.create(code=f"cal{i}", name=f"Calendar {i}")
         CalendarDay.objects.create(calendar=calendar, date=date(2030, 1, 1), kind="holiday")
         tier = ServiceTier.objects.create(name=f"Tier {i}", calendar=calendar)

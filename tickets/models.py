@@ -398,8 +398,12 @@ class TimeEntry(models.Model):
         REMOTE = "remote", _("Remote")
         ON_SITE = "on_site", _("On site")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="time_entries")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="time_entries", verbose_name=_("ticket")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -407,7 +411,12 @@ class TimeEntry(models.Model):
         verbose_name=_("agent"),
     )
     event = models.ForeignKey(
-        TicketEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        TicketEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("timeline entry"),
     )
     minutes = models.PositiveIntegerField(_("minutes"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.REMOTE)
@@ -476,12 +485,19 @@ class CreateRequest(models.Model):
     """A ticket-creating request already seen: a form's one-time token or an API
     Idempotency-Key, per person. A repeat gets the ticket made the first time."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    key = models.CharField(_("key"), max_length=200)
     # Hash of the API request body; empty for form tokens (a resubmitted form may differ).
-    fingerprint = models.CharField(max_length=64, blank=True)
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         constraints = [

@@ -42,6 +42,7 @@ class ClientDashboardAPIView(APIView):
     """The client dashboard: SLA, volume, satisfaction, complaints and fairness sections."""
 
     @extend_schema(
+        summary="Dashboard figures of one client for a period",
         parameters=[
             OpenApiParameter(
                 "client",
@@ -91,6 +92,7 @@ class ProviderOverviewAPIView(APIView):
     """Every client the caller serves, riskiest first (provider staff only)."""
 
     @extend_schema(
+        summary="Provider overview: every served client's figures, by risk",
         parameters=PERIOD_PARAMETERS,
         responses=inline_serializer(
             "ProviderOverview",

@@ -46,6 +46,7 @@ class ReportListAPIView(GenericAPIView):
         description="Every version, newest period first; a client manager sees their client's "
         "reports, staff those of the clients they serve; end users none.",
         parameters=[OpenApiParameter("client", OpenApiTypes.INT, description="one client only")],
+        responses=ReportSerializer(many=True),
     )
     def get(self, request):
         rows = selectors.monthly_report_api_list_for(
