@@ -26,6 +26,15 @@ from .conftest import FOR_PRIORITY, cst
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _only_escalation_emails(monkeypatch):
+    """These tests count the escalation rules' emails; the notification centre's own emails
+    (SLA warnings to the assignee) are tested in tests/notifications."""
+    from notifications.models import NotificationPreference
+
+    monkeypatch.setattr(NotificationPreference, "wants_email", lambda *args: False)
+
+
 def two_lead_rules() -> None:
     for kind in ("response", "resolution"):
         EscalationRule.objects.create(
