@@ -82,7 +82,10 @@ def figures(totals: dict) -> dict:
         "resolved_timed": int(t["res_n"]),
         "rated": int(t["rated"]),
         "csat": ratio(t["score_sum"], t["rated"]),
-        "csat_response_rate": percent(t["rated"], t["resolved"]),
+        "csat_sent": int(t["csat_sent"]),
+        "csat_answered": int(t["csat_answered"]),
+        # One definition everywhere (the satisfaction section reads the requests themselves).
+        "csat_response_rate": percent(t["csat_answered"], t["csat_sent"]),
         "csat_distribution": [int(t[f"score_{s}"]) for s in range(1, 6)],
     }
 

@@ -38,6 +38,8 @@ COUNT_FIELDS = (
     "score_3",
     "score_4",
     "score_5",
+    "csat_sent",
+    "csat_answered",
     *(f"{p}_h{i}" for p in CLOCK_PREFIXES for i in range(HIST_BUCKETS)),
 )
 SUM_FIELDS = (*COUNT_FIELDS, "resp_minutes_sum", "res_minutes_sum")
@@ -78,6 +80,9 @@ class RollupCounters(models.Model):
     score_3 = models.IntegerField(default=0)
     score_4 = models.IntegerField(default=0)
     score_5 = models.IntegerField(default=0)
+    # Rating requests sent, and those answered, counted on the day sent: the response rate.
+    csat_sent = models.IntegerField(default=0)
+    csat_answered = models.IntegerField(default=0)
 
     objects = DashboardRowQuerySet.as_manager()
 

@@ -31,7 +31,12 @@ RISK_WORSENING_POINTS = 5
 RISK_WORSENING_PENALTY = 10
 RISK_VIA_CLIENT_WEIGHT = 5
 RISK_VIA_CLIENT_CAP = 30
-OVERVIEW_FIELDS = (*SERIES_FIELDS, "score_1", "score_2", "score_3", "score_4", "score_5")
+OVERVIEW_FIELDS = (
+    *SERIES_FIELDS,
+    *(f"score_{s}" for s in range(1, 6)),
+    "csat_sent",
+    "csat_answered",
+)
 
 
 def risk_score(

@@ -21,6 +21,7 @@ from django.db.models import Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from clients.models import Client
+from reports.satisfaction.models import CsatRequest
 from sla.models import SlaClock
 from tickets.models import Rating, Status, Ticket, TicketEvent
 from tickets.querysets import OPEN_STATUSES
@@ -140,9 +141,18 @@ def compute_client(client: Client, ranges: Ranges) -> tuple[list[DailyRollup], l
         .values_list("ticket_id", "score")
         .iterator(chunk_size=CHUNK)
     )
+    # A rating request counts on the day it was sent (a resolution's day, which has a status
+    # event, so the refresh rewrites it when the request is answered later).
+    requests = list(
+        CsatRequest.objects.filter(client=client)
+        .filter(_q_in("sent_at", ranges))
+        .values_list("ticket_id", "sent_at", "answered_at")
+        .iterator(chunk_size=CHUNK)
+    )
     # Dimensions of every ticket a fact refers to; the tier is the resolution clock's.
     dims_rows = {tid: row for tid, row in tickets.items()}
-    missing = sorted(({c[0] for c in clocks} | {e[0] for e in events}) - dims_rows.keys())
+    referred = {c[0] for c in clocks} | {e[0] for e in events} | {r[0] for r in requests}
+    missing = sorted(referred - dims_rows.keys())
     for ids in _chunks(missing):
         for row in base.filter(id__in=ids).values_list(*ticket_fields, "requester_id", "status"):
             dims_rows[row[0]] = row
@@ -208,6 +218,10 @@ def compute_client(client: Client, ranges: Ranges) -> tuple[list[DailyRollup], l
             cells.add(resolved_at, dims(tid), "rated")
             cells.add(resolved_at, dims(tid), "score_sum", score)
             cells.add(resolved_at, dims(tid), f"score_{score}")
+    for tid, sent_at, answered_at in requests:
+        cells.add(sent_at, dims(tid), "csat_sent")
+        if answered_at is not None:
+            cells.add(sent_at, dims(tid), "csat_answered")
     _repeat_contacts(client, tickets, cells, dims, ranges)
     rows = [
         DailyRollup(

@@ -22,7 +22,9 @@ class OverviewRowSerializer(serializers.Serializer):
     csat = serializers.FloatField(allow_null=True, help_text="average score 1-5")
     csat_trend = TrendSerializer()
     rated = serializers.IntegerField()
-    response_rate = serializers.FloatField(allow_null=True, help_text="rated / resolved, percent")
+    response_rate = serializers.FloatField(
+        allow_null=True, help_text="rating requests answered / sent, percent"
+    )
     response_rate_trend = TrendSerializer()
     open_overdue = serializers.IntegerField(help_text="open tickets past their SLA due now")
     complaints = serializers.IntegerField(help_text="complaints logged in the period")

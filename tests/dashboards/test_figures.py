@@ -129,6 +129,32 @@ def test_satisfaction_average_distribution_and_response_rate_together(dashboard)
     assert sat["previous"]["csat"] == 3.0
 
 
+def test_one_response_rate_for_the_section_the_roll_ups_and_the_overview(
+    october, manager_a, admin_user
+):
+    """Answered / sent rating requests wherever the figure appears, not rated / resolved: T4
+    was resolved on 16 October, asked for a rating, then reopened (still open, never rated)."""
+    from reports.dashboards.overview import provider_overview_for
+    from reports.satisfaction.models import CsatRequest
+
+    t4 = october.tickets["T4"]
+    CsatRequest.objects.create(
+        client_id=t4.client_id,
+        ticket=t4,
+        resolution=1,
+        requester=t4.requester,
+        nonce="t4-reopened",
+        sent_at=local(10, 16),
+    )
+    rollups_rebuild(now=NOW)
+    data = dashboard_data_for(user=manager_a, client=october.client, period=OCTOBER, now=NOW)
+    section = client_dashboard(data)["sections"]["satisfaction"]["figures"]
+    assert (section["sent"], section["answered"], section["response_rate"]) == (5, 3, 60.0)
+    overview = provider_overview_for(user=admin_user, period=OCTOBER, now=NOW)
+    row = next(r for r in overview if r["code"] == october.client.code)
+    assert row["response_rate"] == 60.0  # rated / resolved would say 75.0
+
+
 def test_fairness_lists_tiers_and_sites_beside_the_client(dashboard):
     fair = dashboard["sections"]["fairness"]
     assert fair["overall"]["compliance"] == 75.0

@@ -130,6 +130,8 @@ def test_api_overview_for_staff(api_for, rolled, agent_a, client_b):
     rows = response.json()["clients"]
     assert [row["code"] for row in rows] == ["HX"]  # agent_a serves only client A
     assert rows[0]["compliance"] == 75.0
+    # The rating requests of October: 3 of 4 answered, as the client's dashboard says.
+    assert rows[0]["response_rate"] == 75.0
     # (100 - 75) + 10 x (5 - 3.67) + 0 open past due + 10 (fell from 100 to 75)
     assert rows[0]["risk"] == 48.3
 

@@ -215,3 +215,26 @@ def test_category_change_of_an_earlier_ticket_updates_later_repeat_contacts(user
     incremental = snapshot()
     rollups_rebuild(now=timezone.now())
     assert snapshot() == incremental
+
+
+def test_a_rating_days_later_counts_as_answered_on_the_day_the_request_was_sent(user_a1, agent_a):
+    from reports.satisfaction.models import CsatRequest
+
+    ensure_default_tier()
+    ticket = f.make_ticket(requester=user_a1)
+    ts.ticket_change_status(actor=agent_a, ticket=ticket, status="resolved")
+    request = CsatRequest.objects.get(ticket=ticket)
+    # Resolved and asked three days ago; the rating comes today.
+    earlier = timezone.now() - timedelta(days=3)
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=earlier, resolved_at=earlier)
+    TicketEvent.objects.filter(ticket=ticket).update(created_at=earlier)
+    CsatRequest.objects.filter(pk=request.pk).update(sent_at=earlier)
+    rollups_rebuild(now=timezone.now())
+    sent_day = DailyRollup.objects.get(csat_sent=1)
+    assert sent_day.csat_answered == 0
+    ticket.refresh_from_db()
+    ts.ticket_rate(actor=user_a1, ticket=ticket, score=4)
+    rollups_refresh(now=timezone.now())
+    # The refresh rewrote the day the request was sent, not only today.
+    answered = DailyRollup.objects.filter(day=sent_day.day).values_list("csat_answered", flat=True)
+    assert sum(answered) == 1
