@@ -18,6 +18,8 @@ from clients.models import Team, User
 from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue
 from itsm.tenancy import STAFF_ROLES
+from sla.clocks import rules_matching
+from sla.models import EscalationRule
 from tickets.models import Ticket
 
 from .models import Kind, Notification, NotificationPreference, TeamNotificationSetting
@@ -73,9 +75,11 @@ def notify(
     kind: str,
     deliveries: list[tuple[Ticket, Iterable[User], str]],
     now: datetime,
+    mailed_elsewhere: frozenset[tuple[str, int]] = frozenset(),
 ) -> list[Notification]:
     """For each (ticket, recipients, key): store one notification per recipient - never the
-    actor, never twice for one key - and email those whose preference asks for this kind.
+    actor, never twice for one key - and email those whose preference asks for this kind,
+    except the (key, person id) pairs another path emails about the same event.
     A fixed number of queries plus one per email. Returns the notifications written."""
     wanted = []
     for ticket, recipients, key in deliveries:
@@ -111,7 +115,9 @@ def notify(
         ]
     )
     preferences = NotificationPreference.objects.in_bulk({p.pk for _t, p, _k in wanted})
-    for ticket, person, _key in wanted:
+    for ticket, person, key in wanted:
+        if (key, person.pk) in mailed_elsewhere:
+            continue
         preference = preferences.get(person.pk) or NotificationPreference(user=person)
         if preference.wants_email(kind, ticket.priority):
             _email(person, kind, ticket, actor)
@@ -178,7 +184,9 @@ def notify_sla_warnings(*, clocks, now: datetime) -> int:
     """Each warned clock once, to whoever is responsible for its ticket (open tickets only)."""
     if not clocks:
         return 0
-    tickets = Ticket.objects.select_related("assignee").in_bulk({c.ticket_id for c in clocks})
+    tickets = Ticket.objects.select_related("assignee", "team").in_bulk(
+        {c.ticket_id for c in clocks}
+    )
     open_tickets = [t for t in tickets.values() if t.is_open]
     people = responsible_people(tickets=open_tickets)
     deliveries = [
@@ -186,7 +194,43 @@ def notify_sla_warnings(*, clocks, now: datetime) -> int:
         for c in clocks
         if c.ticket_id in people
     ]
-    return len(notify(actor=None, kind=Kind.SLA_WARNING, deliveries=deliveries, now=now))
+    if not any(recipients for _t, recipients, _k in deliveries):
+        return 0
+    return len(
+        notify(
+            actor=None,
+            kind=Kind.SLA_WARNING,
+            deliveries=deliveries,
+            now=now,
+            mailed_elsewhere=_mailed_by_warning_rules(clocks, tickets),
+        )
+    )
+
+
+def _mailed_by_warning_rules(clocks, tickets: dict[int, Ticket]) -> frozenset[tuple[str, int]]:
+    """(key, person id) of the warnings an active escalation rule emails itself (the same sweep
+    fires it): the rule owns that mail, with its delivery time, so nobody gets two."""
+    rules = list(
+        EscalationRule.objects.filter(
+            is_active=True,
+            trigger=EscalationRule.Trigger.WARNING,
+            action__in=(
+                EscalationRule.Action.NOTIFY_ASSIGNEE,
+                EscalationRule.Action.NOTIFY_TEAM_LEAD,
+            ),
+        )
+    )
+    pairs = set()
+    for clock in clocks:
+        ticket = tickets[clock.ticket_id]
+        for rule in rules_matching(clock, rules):
+            if rule.action == EscalationRule.Action.NOTIFY_ASSIGNEE:
+                person_id = ticket.assignee_id
+            else:
+                person_id = ticket.team.lead_id if ticket.team_id else None
+            if person_id:
+                pairs.add((f"sla-warning:{clock.pk}", person_id))
+    return frozenset(pairs)
 
 
 @transaction.atomic

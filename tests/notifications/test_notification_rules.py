@@ -180,3 +180,26 @@ def test_the_same_event_is_stored_once(user_a1, agent_a):
     assert notify_new_ticket(actor=user_a1, ticket=ticket, now=ticket.created_at) == []
     assert received(agent_a) == [("new_ticket", ticket.reference)]
     assert len(emails_to(agent_a)) == 1
+
+
+@pytest.mark.parametrize("deliver", ["immediately", "next_working_hour"])
+def test_a_warning_rule_for_the_assignee_owns_the_warning_email(
+    user_a1, agent_a, colleague_a, deliver
+):
+    """One warning email, not two: the rule's (at the rule's delivery time); still in the app."""
+    EscalationRule.objects.create(
+        name="warn the assignee",
+        clock_kind="response",
+        trigger="warning",
+        action="notify_assignee",
+        deliver=deliver,
+    )
+    ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[1])
+    ts.ticket_claim(actor=agent_a, ticket=ticket, now=cst(3, 2, 9, 1))
+    OutboundEmail.objects.all().delete()
+    sla_sweep(now=cst(3, 2, 9, 25))  # the response clock's warning, in working hours
+    sla_sweep(now=cst(3, 2, 9, 26))
+    assert received(agent_a)[-1] == ("sla_warning", ticket.reference)
+    mails = OutboundEmail.objects.filter(to=agent_a.email)
+    assert [m.template for m in mails] == ["sla/email/escalation.txt"]
+    assert not any("About to breach" in m.subject for m in mails)
