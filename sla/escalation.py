@@ -18,6 +18,7 @@ from tickets.models import Priority, Ticket, TicketEvent
 from tickets.services import ticket_system_assign_team, ticket_system_raise_priority
 
 from .clocks import local_label
+from .facts import ESCALATION, instant_fact, trigger_text
 from .models import EscalationRule, HeldNotification, RuleFiring, SlaClock
 from .schedule import next_working_instant
 
@@ -73,11 +74,6 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
     for record in records:
         ticket = tickets[record.clock.ticket_id]
         outcome = _ACTIONS[record.rule.action](record, ticket, now, emails)
-        body = _("Escalation rule “%(rule)s” (%(trigger)s): %(outcome)s.") % {
-            "rule": record.rule.name,
-            "trigger": trigger_label(record),
-            "outcome": outcome,
-        }
         events.append(
             TicketEvent(
                 ticket=ticket,
@@ -85,24 +81,27 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
                 actor=None,
                 kind=TicketEvent.Kind.SLA,
                 is_internal=True,
-                body=body,
+                data=escalation_fact(record, outcome),
             )
         )
     TicketEvent.objects.bulk_create(events)
     email_enqueue_rendered_later(emails)
 
 
-def trigger_label(firing: RuleFiring) -> str:
-    kind = firing.clock.kind_label
-    trigger = firing.rule.trigger
-    if trigger == EscalationRule.Trigger.WARNING:
-        return _("%(kind)s SLA warning") % {"kind": kind}
-    if trigger == EscalationRule.Trigger.BREACH:
-        return _("%(kind)s SLA breached") % {"kind": kind}
-    return _("%(kind)s SLA at %(percent)s%% of its target") % {
-        "kind": kind,
+def escalation_fact(firing: RuleFiring, outcome: dict) -> dict:
+    """The facts of a firing's timeline entry (sla.facts words them in the viewer's language)."""
+    return {
+        "fact": ESCALATION,
+        "rule": firing.rule.name,
+        "kind": firing.clock.kind,
+        "trigger": firing.rule.trigger,
         "percent": firing.rule.percent,
+        "outcome": outcome,
     }
+
+
+def trigger_label(firing: RuleFiring) -> str:
+    return trigger_text(escalation_fact(firing, {}))
 
 
 def held_notifications_send(*, now: datetime) -> int:
@@ -131,11 +130,11 @@ def _deliver(
     emails: Emails,
     people: list[User],
     address: str,
-) -> str:
+) -> dict:
     """Email now, or hold until the clock calendar's next working instant."""
     recipients = [person for person in people if person.is_active and person.email]
     if not recipients and not address:
-        return _("nobody to notify")
+        return {"code": "nobody"}
     names = ", ".join(
         [person.display_name for person in recipients] + ([address] if address else [])
     )
@@ -166,15 +165,16 @@ def _deliver(
                 else []
             )
         )
-        return _("%(names)s will be notified at %(at)s") % {
+        return {
+            "code": "held",
             "names": names,
-            "at": local_label(send_after, firing.clock.calendar.spec()),
+            "at": instant_fact(send_after, firing.clock.calendar.spec().tz),
         }
     for person in recipients:
         _email(emails, firing.pk, person=person)
     if address:
         _email(emails, firing.pk, address=address)
-    return _("notified %(names)s") % {"names": names}
+    return {"code": "notified", "names": names}
 
 
 def _email(
@@ -206,57 +206,57 @@ def email_context(ids: dict) -> dict:
     }
 
 
-def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> str:
+def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     people = [ticket.assignee] if ticket.assignee_id else []
     return _deliver(firing, ticket, now, emails, people, "")
 
 
-def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> str:
+def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     lead = ticket.team.lead if ticket.team_id else None
     return _deliver(firing, ticket, now, emails, [lead] if lead else [], "")
 
 
-def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> str:
+def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     return _deliver(firing, ticket, now, emails, [], firing.rule.address)
 
 
 def _notify_client_manager(
     firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails
-) -> str:
+) -> dict:
     managers = list(
         User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
     )
     return _deliver(firing, ticket, now, emails, managers, "")
 
 
-def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> str:
+def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
     team = firing.rule.team
     if team.pk == ticket.team_id:
-        return _("already with team “%(team)s”") % {"team": team.name}
+        return {"code": "same_team", "team": team.name}
     if not team.clients.filter(pk=ticket.client_id).exists():
-        return _("not reassigned: team “%(team)s” does not serve this client") % {"team": team.name}
+        return {"code": "team_not_serving", "team": team.name}
     changed = ticket_system_assign_team(
         ticket=ticket, team=team, reason=_rule_reason(firing), now=now
     )
     # Later firings of this batch (e.g. notify the team lead) see the new team.
     ticket.team, ticket.version = team, changed.version
-    return _("reassigned to team “%(team)s”") % {"team": team.name}
+    return {"code": "reassigned", "team": team.name}
 
 
-def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> str:
+def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
     """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
-        return _("already P1")
+        return {"code": "already_p1"}
     changed = ticket_system_raise_priority(ticket=ticket, reason=_rule_reason(firing), now=now)
     ticket.priority, ticket.version = changed.priority, changed.version
-    return _("priority raised to P%(priority)s") % {"priority": ticket.priority}
+    return {"code": "raised", "priority": ticket.priority}
 
 
 def _rule_reason(firing: RuleFiring) -> str:
     return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
-_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime, Emails], str]] = {
+_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime, Emails], dict]] = {
     Action.NOTIFY_ASSIGNEE: _notify_assignee,
     Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
     Action.NOTIFY_ADDRESS: _notify_address,

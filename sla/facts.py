@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .models import SlaClock
 
 RETARGET, WARNING, BREACH = "sla.retarget", "sla.warning", "sla.breach"
+ESCALATION = "sla.escalation"
 
 
 def instant_fact(moment: datetime, tz: str) -> dict:
@@ -77,6 +78,12 @@ def event_text(data: dict) -> str:
             "at": _instant(data["at"]),
             "due": _instant(data["due"]),
         }
+    if fact == ESCALATION:
+        return _("Escalation rule “%(rule)s” (%(trigger)s): %(outcome)s.") % {
+            "rule": data["rule"],
+            "trigger": trigger_text(data),
+            "outcome": outcome_text(data["outcome"]),
+        }
     if fact == BREACH:
         return _("%(kind)s SLA breached at %(due)s (target %(target)s business minutes).") % {
             "kind": _kind(data["kind"]),
@@ -84,3 +91,42 @@ def event_text(data: dict) -> str:
             "target": data["target"],
         }
     return ""
+
+
+def trigger_text(data: dict) -> str:
+    kind = _kind(data["kind"])
+    if data["trigger"] == "warning":
+        return _("%(kind)s SLA warning") % {"kind": kind}
+    if data["trigger"] == "breach":
+        return _("%(kind)s SLA breached") % {"kind": kind}
+    return _("%(kind)s SLA at %(percent)s%% of its target") % {
+        "kind": kind,
+        "percent": data["percent"],
+    }
+
+
+def outcome_text(outcome: dict) -> str:
+    """What an escalation rule's action did."""
+    code = outcome.get("code")
+    if code == "nobody":
+        return _("nobody to notify")
+    if code == "held":
+        return _("%(names)s will be notified at %(at)s") % {
+            "names": outcome["names"],
+            "at": _instant(outcome["at"]),
+        }
+    if code == "notified":
+        return _("notified %(names)s") % {"names": outcome["names"]}
+    if code == "same_team":
+        return _("already with team “%(team)s”") % {"team": outcome["team"]}
+    if code == "team_not_serving":
+        return _("not reassigned: team “%(team)s” does not serve this client") % {
+            "team": outcome["team"]
+        }
+    if code == "reassigned":
+        return _("reassigned to team “%(team)s”") % {"team": outcome["team"]}
+    if code == "already_p1":
+        return _("already P1")
+    if code == "raised":
+        return _("priority raised to P%(priority)s") % {"priority": outcome["priority"]}
+    return str(code)

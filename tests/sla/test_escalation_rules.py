@@ -50,11 +50,9 @@ def p1_assigned(user_a1, agent_a):
 
 
 def escalation_events(ticket):
-    return list(
-        ticket.events.filter(kind=TicketEvent.Kind.SLA, body__startswith="Escalation").values_list(
-            "body", flat=True
-        )
-    )
+    """The rule entries in words (stored as facts, worded in the active language)."""
+    entries = ticket.events.filter(kind=TicketEvent.Kind.SLA, data__fact="sla.escalation")
+    return [event.text for event in entries.order_by("id")]
 
 
 def test_notify_assignee_fires_once_and_the_email_goes_out(
@@ -269,3 +267,18 @@ def test_escalation_changes_go_through_ticket_services_and_their_signal(user_a1,
     )
     ticket.refresh_from_db()
     assert (ticket.team, ticket.priority) == (night, 1)
+
+
+def test_the_rule_entry_is_worded_in_each_viewers_language(p1_assigned, agent_a):
+    """Stored as facts, so an English agent and a Chinese client manager each read their own."""
+    from django.utils import translation
+
+    rule(Action.NOTIFY_ASSIGNEE)
+    sla_sweep(now=cst(3, 2, 9, 31))
+    entry = p1_assigned.events.get(data__fact="sla.escalation")
+    assert entry.body == ""
+    assert entry.data["outcome"] == {"code": "notified", "names": "agent_a"}
+    with translation.override("en"):
+        assert "(Response SLA breached): notified agent_a." in entry.text
+    with translation.override("zh-hans"):
+        assert "已通知 agent_a" in entry.text
