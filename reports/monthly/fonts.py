@@ -1,6 +1,6 @@
 """The one font the report PDF is set in, embedded as a subset.
 
-WenQuanYi Micro Hei (文泉驿微米黑) covers Simplified Chinese (GB 18030's common set and more)
+WenQuanYi Micro Hei (文泉驿微米黑) covers Simplified Chinese (all 20,902 Chinese characters of GBK)
 and Latin in one face, so both languages come out of one font. Its outlines are TrueType
 (glyf), which reportlab can subset and embed; the OpenType/CFF Noto CJK fonts it cannot.
 It comes from PyPI in the package `paperang-p2-fonts-cjk`, whose file is byte for byte
