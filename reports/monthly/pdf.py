@@ -1,8 +1,8 @@
 """The report as PDF, drawn with reportlab (pure Python, installs from PyPI alone).
 
-Chinese and Latin text are set in Adobe's STSong-Light, a CID font every PDF reader knows
-(reportlab ships its metrics; readers supply the glyphs), so no font file has to be installed
-and the text stays extractable (Unicode CMap).
+All text, Chinese and Latin, charts and page footers included, is set in one TrueType font
+(fonts.py) embedded as a subset with a Unicode map, so the file looks the same in every reader
+and its text stays extractable. Nothing falls back to the canvas's default Helvetica.
 """
 
 import io
@@ -19,8 +19,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -33,9 +31,8 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from .content import ReportContent
+from .fonts import FONT, report_font
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 BLUE, GREEN, RED = (
     colors.HexColor("#2563eb"),
     colors.HexColor("#16a34a"),
@@ -78,6 +75,8 @@ def _table(header: list[str], rows: list[list], widths: list[float] | None = Non
     table.setStyle(
         TableStyle(
             [
+                # Cells hold paragraphs, but the table sets its own font per cell first.
+                ("FONT", (0, 0), (-1, -1), FONT),
                 ("GRID", (0, 0), (-1, -1), 0.4, GRID),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2ff")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -112,6 +111,13 @@ def _kpis(content: ReportContent) -> Table:
     return _table([_("Figure"), _("This period")], rows, [WIDTH * 0.5, WIDTH * 0.5])
 
 
+def _drawing(height: float) -> Drawing:
+    drawing = Drawing(WIDTH, height)
+    # The renderer opens every drawing in this font (its default would be Helvetica).
+    drawing.initialFontName = FONT
+    return drawing
+
+
 def _count_axis(chart, y_max, values) -> None:
     """Percent axes stop at y_max; count axes step by whole numbers (no 0.2 tickets)."""
     if y_max:
@@ -124,7 +130,7 @@ def _count_axis(chart, y_max, values) -> None:
 
 
 def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list]], y_max=None):
-    drawing = Drawing(WIDTH, 62 * mm)
+    drawing = _drawing(62 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 12 * mm
     chart.width, chart.height = WIDTH - 20 * mm, 40 * mm
@@ -159,7 +165,7 @@ def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list]], y_
 
 def _hbar_chart(title: str, labels: list[str], values: list, unit_max=None):
     height = max(30 * mm, (len(labels) * 7 + 20) * mm / 1.5)
-    drawing = Drawing(WIDTH, height)
+    drawing = _drawing(height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 45 * mm, 6 * mm
     chart.width, chart.height = WIDTH - 60 * mm, height - 18 * mm
@@ -295,6 +301,7 @@ def _on_page(canvas, doc, footer: str) -> None:
 def render_pdf(content: ReportContent, *, report, progress=None) -> bytes:
     """The PDF of `content` in the active language. `report` gives version, next steps and the
     correction note; `progress()` is called between sections so the page can show it."""
+    report_font()
     client, period = content.client, content.period
     d = content.dashboard["sections"]
     period_text = f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}"
@@ -515,6 +522,8 @@ def render_pdf(content: ReportContent, *, report, progress=None) -> bytes:
         bottomMargin=18 * mm,
         title=f"{client.name} {_('Monthly service report')} {period_text}",
         author=_("IT Service Desk"),
+        # The canvas would otherwise open each page with Helvetica, a font not embedded.
+        initialFontName=FONT,
     )
     doc.build(
         story,
