@@ -38,7 +38,9 @@ class RobotFormView(StaffView):
     template_name = "robots/robot_form.html"
 
     def _render(self, request, form, status=200):
-        return render(request, self.template_name, {"form": form, "target": form.target}, status)
+        return render(
+            request, self.template_name, {"form": form, "target": form.target}, status=status
+        )
 
     def _form(self, request, target=None):
         teams = selectors.manageable_teams(user=request.user)

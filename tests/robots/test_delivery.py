@@ -213,7 +213,7 @@ def test_errors_and_logs_never_show_the_url(robot_server, make_robot, caplog):
         delivery.robots_drain(now=timezone.now() + timedelta(minutes=5))
     message.refresh_from_db()
     assert message.last_error and "test-key-123456" not in message.last_error
-    assert "test-key-123456" not in caplog.text and "robot %s" % robot.pk in caplog.text
+    assert "test-key-123456" not in caplog.text and f"robot {robot.pk}" in caplog.text
 
 
 def test_two_senders_post_a_message_once(robot_server, make_robot):

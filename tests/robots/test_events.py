@@ -47,7 +47,7 @@ def private_requester(client_a, site_a):
 
 
 def test_a_p1_ticket_reaches_wecom_a_p3_does_not(robot_server, make_robot, private_requester):
-    robot = make_robot(robot_server, vendor="wecom")
+    make_robot(robot_server, vendor="wecom")
     urgent = f.make_ticket(
         requester=private_requester,
         subject="核心交换机宕机 core switch down",
