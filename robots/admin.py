@@ -55,7 +55,7 @@ class RobotTargetAdminForm(forms.ModelForm):
         elif self.instance.pk:
             data["url"] = self.instance.url
         else:
-            self.add_error("url", _("This field is required."))
+            self.add_error("url", _("Enter the robot's webhook URL."))
         data["secret"] = (data.get("secret") or "").strip() or self.instance.secret
         return data
 

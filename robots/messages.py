@@ -37,13 +37,24 @@ def _local(instant, client) -> str:
     return timezone.localtime(instant, zone).strftime("%Y-%m-%d %H:%M")
 
 
+def _field(label: str, value: str) -> str:
+    return f"**{label}:** {value}"
+
+
+def _link(label: str, url: str) -> str:
+    return f"[{label}]({url})"
+
+
 def _ticket_lines(ticket) -> list[str]:
+    # Labels are looked up outside f-strings: makemessages does not read inside them.
     return [
-        f"**{_('Client')}:** {plain(ticket.client.name)}",
-        f"**{_('Priority')}:** P{ticket.priority}",
-        f"**{_('Subject')}:** {plain(ticket.subject)}",
-        f"[{_('Open in the staff workspace')}]"
-        f"({absolute_reverse('tickets:ticket-workspace', args=[ticket.pk])})",
+        _field(_("Client"), plain(ticket.client.name)),
+        _field(_("Priority"), f"P{ticket.priority}"),
+        _field(_("Subject"), plain(ticket.subject)),
+        _link(
+            _("Open in the staff workspace"),
+            absolute_reverse("tickets:ticket-workspace", args=[ticket.pk]),
+        ),
     ]
 
 
@@ -74,7 +85,7 @@ def _sla(context, breached: bool) -> tuple[str, list[str]]:
     else:
         title = _("SLA about to breach: %(reference)s (%(clock)s)") % values
         due = _("Due")
-    lines = [f"**{due}:** {_local(clock.breach_at, ticket.client)}", *_ticket_lines(ticket)]
+    lines = [_field(due, _local(clock.breach_at, ticket.client)), *_ticket_lines(ticket)]
     return title, lines
 
 
@@ -92,10 +103,10 @@ def _complaint(context) -> tuple[str, list[str]]:
         title = _("New complaint %(reference)s") % {"reference": complaint.reference}
     link = absolute_reverse("complaints:complaint-detail", args=[complaint.pk])
     return title, [
-        f"**{_('Client')}:** {plain(complaint.client.name)}",
-        f"**{_('Severity')}:** {complaint.get_severity_display()}",
-        f"**{_('Subject')}:** {plain(complaint.subject)}",
-        f"[{_('Open the complaint')}]({link})",
+        _field(_("Client"), plain(complaint.client.name)),
+        _field(_("Severity"), complaint.get_severity_display()),
+        _field(_("Subject"), plain(complaint.subject)),
+        _link(_("Open the complaint"), link),
     ]
 
 
@@ -114,7 +125,7 @@ def _test(context) -> tuple[str, list[str]]:
     return _("Test message from the IT Service Desk"), [
         _("This group robot is set up correctly for team %(team)s.")
         % {"team": plain(context.get("team", ""))},
-        f"[{_('Open the service desk')}]({absolute_reverse('home')})",
+        _link(_("Open the service desk"), absolute_reverse("home")),
     ]
 
 

@@ -177,7 +177,11 @@ def test_switch_off_and_on(client, agent_a, robot_a):
 
 def test_send_a_test_message_and_see_a_failure(client, agent_a, robot_server):
     robot = RobotTarget.objects.create(
-        team=agent_a.teams.get(), name="Local", vendor="wecom", url=robot_server.url()
+        team=agent_a.teams.get(),
+        name="Local",
+        vendor="wecom",
+        url=robot_server.url(),
+        language="en",
     )
     robot_server.script = [(200, {"errcode": 93000, "errmsg": "invalid webhook url"}, 0)]
     client.force_login(agent_a)
