@@ -179,3 +179,26 @@ def test_message_in_the_robots_language(robot_server, make_robot, user_a1):
     delivery.robots_drain()
     [text] = posted_texts(robot_server)
     assert f"新 P1 工单 {ticket.reference}" in text and "在工作台打开" in text
+
+
+def test_the_sweeps_robot_rows_cost_the_same_for_1_or_10_clocks(robot_server, make_robot, user_a1):
+    """Per sweep batch: tickets, team links, robots, existing keys, one INSERT; not per clock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from robots import receivers
+    from sla.models import SlaClock
+
+    make_robot(robot_server)
+    make_robot(robot_server, name="second")
+    tickets = [f.make_ticket(requester=user_a1, **FOR_PRIORITY[3]) for _ in range(10)]
+    clocks = list(SlaClock.objects.filter(ticket__in=tickets, kind="resolution"))
+
+    def cost(some):
+        with CaptureQueriesContext(connection) as queries:
+            receivers.clocks_breached(None, clocks=some, now=timezone.now())
+        return len(queries)
+
+    one = cost(clocks[:1])
+    assert cost(clocks[1:]) == one
+    assert RobotMessage.objects.filter(event=Event.SLA_BREACH).count() == 20
