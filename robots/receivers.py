@@ -65,13 +65,30 @@ def ticket_rated(sender, *, rating, ticket, actor, now, **kwargs) -> None:
 
 
 def _clocks(event: str, prefix: str, clocks) -> None:
+    """One query when no robot wants this event for these clients (the usual sweep minute):
+    only robots of teams serving the clocks' clients are considered."""
     if not clocks:
         return
     from tickets.models import Ticket
 
-    tickets = Ticket.objects.in_bulk({c.ticket_id for c in clocks})
-    open_tickets = [t for t in tickets.values() if t.is_open]
-    teams = _teams_of_tickets(open_tickets)
+    flag = EVENT_FIELDS[event]
+    links = Team.clients.through.objects.filter(
+        client_id__in={c.client_id for c in clocks},
+        **{"team__robot_targets__is_active": True, f"team__robot_targets__{flag}": True},
+    )
+    serving = defaultdict(set)
+    for team_id, client_id in links.values_list("team_id", "client_id").distinct():
+        serving[client_id].add(team_id)
+    if not serving:
+        return
+    tickets = Ticket.objects.only("team_id", "client_id", "status").in_bulk(
+        {c.ticket_id for c in clocks}
+    )
+    teams = {
+        t.pk: {t.team_id} if t.team_id else serving[t.client_id]
+        for t in tickets.values()
+        if t.is_open
+    }
     _enqueue(
         event,
         [
