@@ -24,6 +24,10 @@ app.conf.task_routes = {
     "itsm.tasks.outbound_email_send": {"queue": MAIL_QUEUE},
     "itsm.tasks.outbound_emails_send": {"queue": MAIL_QUEUE},
     "itsm.tasks.outbox_drain": {"queue": MAIL_QUEUE},
+    # Group robots are outbound messages too: a slow robot (ROBOTS_HTTP_TIMEOUT per request)
+    # waits with the mail, never in front of the sweep.
+    "robots.tasks.robot_messages_send": {"queue": MAIL_QUEUE},
+    "robots.tasks.robots_drain": {"queue": MAIL_QUEUE},
 }
 
 BEAT_SCHEDULE = {
@@ -31,6 +35,8 @@ BEAT_SCHEDULE = {
     "heartbeat": {"task": "itsm.tasks.heartbeat", "schedule": crontab()},
     # https://crontab.guru/#*_*_*_*_* - emails left behind while the broker was down
     "outbox-drain": {"task": "itsm.tasks.outbox_drain", "schedule": crontab()},
+    # https://crontab.guru/#*_*_*_*_* - group robot messages left behind or due for a retry
+    "robots-drain": {"task": "robots.tasks.robots_drain", "schedule": crontab()},
     # https://crontab.guru/#*_*_*_*_* - every minute: flag SLA warnings/breaches, run escalations
     "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": crontab()},
     # https://crontab.guru/#*/2_*_*_*_* - every 2 minutes: dashboards' roll-ups of changed tickets

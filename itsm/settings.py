@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reports.monthly",
     "intake",
     "audit",
+    "robots",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an SMTP connect/read may block; without it a hung server holds a worker forever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Group robots (robots/): seconds per webhook request, and whether a robot may post to
+# http://127.0.0.1 (a local test server) outside DEBUG. Production robots need the vendor's https.
+ROBOTS_HTTP_TIMEOUT = env_int("ROBOTS_HTTP_TIMEOUT", 5)
+ROBOTS_ALLOW_LOOPBACK = env_bool("ROBOTS_ALLOW_LOOPBACK", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "itsm@localhost")
 # Absolute links in emails (rating link, ticket link) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/satisfaction/", include("reports.satisfaction.api_urls")),
     path("", include("reports.dashboards.urls")),
     path("inbound-email/", include("intake.urls")),
+    path("robots/", include("robots.urls")),
     path("api/v1/", include("reports.dashboards.api_urls")),
     path("api/v1/", include("reports.monthly.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

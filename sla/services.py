@@ -39,7 +39,7 @@ from .models import (
 from .official import DayDiff, day_file_diff
 from .official_days import cn_official_rows
 from .schedule import is_breached, next_check, percent_instant
-from .signals import clocks_warned
+from .signals import clocks_breached, clocks_warned
 
 SWEEP_BATCH = 500
 RETARGET_BATCH = 50  # tickets per transaction of a re-target job
@@ -408,6 +408,7 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
     SlaClock.objects.bulk_update(next_checks, ["next_check_at"])
     TicketEvent.objects.bulk_create(events)
     clocks_warned.send(SlaClock, clocks=[c for c in clocks if c.pk in warned], now=now)
+    clocks_breached.send(SlaClock, clocks=[c for c in clocks if c.pk in breached], now=now)
     escalation.escalate(firings=firings, now=now)
     return flagged
 

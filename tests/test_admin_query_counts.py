@@ -34,6 +34,7 @@ from reports.satisfaction.models import (
     SurveyInvitation,
     SurveyRound,
 )
+from robots.models import RobotMessage, RobotTarget
 from sla.models import (
     BusinessCalendar,
     CalendarDay,
@@ -65,6 +66,7 @@ OUR_APPS = {
     "satisfaction",
     "intake",
     "notifications",
+    "robots",
 }
 # Rows a migration fills completely (impact x urgency); no relation is shown in the list.
 FIXED_TABLES = {PriorityRule}
@@ -84,6 +86,10 @@ def grow(n: int, rule: EscalationRule) -> None:
         team = f.make_team(members=[agent], clients=[client], lead=agent)
         ReplyTemplate.objects.create(team=team, title=f"t{i}", body="Hello {requester_name}")
         TeamNotificationSetting.objects.create(team=team)
+        robot = RobotTarget.objects.create(
+            team=team, name=f"robot {i}", vendor="wecom", url="https://qyapi.weixin.qq.com/x"
+        )
+        RobotMessage.objects.create(target=robot, event="test", key=f"t{i}", attempts=1)
         NotificationPreference.objects.create(user=agent)
         Invitation.objects.create(client=client, site=site, email=f"inv{i}@x.cn", invited_by=agent)
         api_token_create(actor=user, name=f"script {i}")

@@ -127,6 +127,11 @@ CASES = {
     "monthly-report-correct": ("post", lambda w: [w["report"].pk]),
     "intake:inbound-list": ("get", lambda w: [], lambda w: "status=all"),
     "intake:inbound-detail": ("get", lambda w: [w["inbound"].pk]),
+    "robots:robot-list": ("get", lambda w: []),
+    "robots:robot-new": ("get", lambda w: []),
+    "robots:robot-edit": ("get", lambda w: [w["robot"].pk]),
+    "robots:robot-test": ("post", lambda w: [w["robot"].pk]),
+    "robots:robot-toggle": ("post", lambda w: [w["robot"].pk]),
 }
 
 
@@ -159,6 +164,7 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     from notifications.services import notify_new_ticket
     from reports.complaints.services import complaint_open
     from reports.notices.services import TargetSpec, notice_create
+    from robots.models import RobotMessage, RobotTarget
     from tests.monthly.helpers import make_ready_report
     from tests.satisfaction.isolation import satisfaction_world
     from tickets.services import attachment_add
@@ -216,6 +222,19 @@ def world(ticket_a1, client_a, user_a1, agent_a):
     report = make_ready_report(client_a, next_steps="client A next steps", sign_off="disputed")
     world["report"] = report
     markers += ["client A next steps", "%PDF", report.pdf.name]
+    # Team A's group robot: its name, URL key and a failed delivery are Team A's business.
+    robot = RobotTarget.objects.create(
+        team=agent_a.teams.get(),
+        name="Team A robot 值班群",
+        vendor="wecom",
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=team-a-robot-key",
+        secret="team-a-signing-secret",
+    )
+    RobotMessage.objects.create(
+        target=robot, event="test", key="t", attempts=1, last_error="team A robot error"
+    )
+    world["robot"] = robot
+    markers += [robot.name, "team-a-robot-key", "team-a-signing-secret", "team A robot error"]
     return world
 
 
@@ -266,6 +285,10 @@ def test_client_b_sees_nothing_of_client_a(request, client, world, name, who):
             True,
             1,
         ), f"{name} as {who} changed client A's report"
+        robot = world["robot"]
+        robot.refresh_from_db()
+        assert robot.is_active, f"{name} as {who} switched Team A's robot off"
+        assert robot.messages.count() == 1, f"{name} as {who} sent a test to Team A's robot"
 
 
 @pytest.mark.parametrize("who", ["user_a2", "manager_a", "agent_a", "admin_user"])

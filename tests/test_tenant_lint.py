@@ -35,6 +35,7 @@ OUR_APPS = (
     "satisfaction",
     "dashboards",
     "monthly",
+    "robots",
 )
 REQUEST_LAYERS = ("views", "api", "forms", "serializers", "selectors")
 WHOLE_APPS = ()  # apps whose every module serves requests (none: reports/ has services now)

@@ -19,6 +19,7 @@ from . import notifications
 from .deadlines import Rules, next_level_at, rules_for
 from .models import Complaint, ComplaintEvent, EscalationFiring, ManagementContact, Status
 from .services import event_record
+from .signals import complaint_escalated
 
 BATCH = 100
 NOTIFY_BATCH = 200
@@ -120,6 +121,7 @@ def _escalate(complaint: Complaint, rules: Rules, now: datetime) -> int:
                 "outcome": outcome,
             },
         )
+        complaint_escalated.send(Complaint, complaint=complaint, level=level, now=now)
         fired += 1
     complaint.next_check_at = next_level_at(complaint, rules)
     Complaint.objects.filter(pk=complaint.pk).update(next_check_at=complaint.next_check_at)

@@ -29,6 +29,7 @@ from .permissions import (
     ensure_client_decides,
     is_handler,
 )
+from .signals import complaint_opened
 from .workflow import ensure_transition_allowed
 
 
@@ -159,6 +160,7 @@ def complaint_open(
         new_status=Status.OPEN,
     )
     notifications.complaint_changed(complaint, step="opened", actor=actor)
+    complaint_opened.send(Complaint, complaint=complaint, actor=actor, now=now)
     return complaint
 
 
