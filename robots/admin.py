@@ -86,7 +86,7 @@ class RobotMessageAdmin(admin.ModelAdmin):
         "attempts",
         "next_attempt_at",
         "sent_at",
-        "last_error",
+        "error_label",
     )
     list_filter = ("event", ("sent_at", admin.EmptyFieldListFilter), "target__vendor")
     list_select_related = ("target__team",)
@@ -100,6 +100,10 @@ class RobotMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("last error"))
+    def error_label(self, obj):
+        return obj.error_text
 
     @admin.display(description=_("state"))
     def state_label(self, obj):

@@ -124,6 +124,8 @@ def describe(exc: Exception) -> str:
             return f"URLError: {str(exc.reason)[:200]}"
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
@@ -158,7 +160,9 @@ def message_send(*, message_id: int, now=None) -> bool:
         except Exception as exc:  # network, HTTP status, a row deleted since: retried
             error = describe(exc)
     if not error:
-        RobotMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
+        RobotMessage.objects.filter(pk=message.pk).update(
+            sent_at=timezone.now(), last_error="", next_attempt_at=None
+        )
         return True
     # The robot's id only: its URL is a credential and stays out of the logs.
     log.warning("robot %s message %s failed: %s", target.pk, message.pk, error)

@@ -38,7 +38,7 @@ class RobotTargetForm(Form):
     on_sla_breach = forms.BooleanField(label=_("SLA breaches"), required=False)
     on_complaint = forms.BooleanField(label=_("Complaints (new or escalated)"), required=False)
     on_low_rating = forms.BooleanField(label=_("Low satisfaction ratings"), required=False)
-    is_active = forms.BooleanField(label=_("Active"), required=False)
+    is_active = forms.BooleanField(label=_("Enabled: send messages to this robot"), required=False)
 
     def __init__(self, *args, teams, target: RobotTarget | None = None, **kwargs):
         if target is not None:

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import LANGUAGE_CHOICES, Team
 
@@ -92,7 +93,7 @@ class RobotMessage(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("robot message state", "Sent")
         FAILED = "failed", _("Gave up")
 
     target = models.ForeignKey(
@@ -142,3 +143,13 @@ class RobotMessage(models.Model):
 
     def get_state_display(self) -> str:
         return self.State(self.state).label
+
+    @property
+    def error_text(self) -> str:
+        """The stored error in the reader's language where it is one we name ourselves."""
+        known = {
+            "timed out": _("timed out"),
+            "connection refused": _("connection refused"),
+            "robot disabled": _("robot disabled"),
+        }
+        return str(known.get(self.last_error, self.last_error))

@@ -86,6 +86,11 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     return base64.b64encode(digest).decode()
 
 
+def _without_heading(text: str) -> str:
+    first, _newline, rest = text.partition("\n")
+    return rest if first.startswith("### ") else text
+
+
 def feishu_sign(secret: str, timestamp_s: int) -> str:
     """Base64 of HMAC-SHA256 keyed by "{timestamp}\\n{secret}" over an empty message."""
     digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
@@ -116,7 +121,10 @@ def request_for(
             "msg_type": "interactive",
             "card": {
                 "header": {"title": {"tag": "plain_text", "content": title}},
-                "elements": [{"tag": "div", "text": {"tag": "lark_md", "content": text}}],
+                # The header carries the title; lark_md shows no "###" headings.
+                "elements": [
+                    {"tag": "div", "text": {"tag": "lark_md", "content": _without_heading(text)}}
+                ],
             },
         }
         if secret:

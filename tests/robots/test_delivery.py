@@ -111,6 +111,8 @@ def test_feishu_card_and_body_signature_verify(loopback, make_robot):
     [element] = card["elements"]
     assert element["tag"] == "div" and element["text"]["tag"] == "lark_md"
     assert "https://desk.example.cn/" in element["text"]["content"]
+    # The title is the card's header; lark_md would show a "###" heading as it is.
+    assert "###" not in element["text"]["content"]
 
 
 def test_feishu_error_code_in_a_200_answer_is_a_failure(loopback, make_robot):
@@ -161,6 +163,7 @@ def test_retries_on_500_and_errcode_with_backoff(robot_server, make_robot):
     assert delivery.robots_drain(now=start + timedelta(minutes=5)) == 1
     message.refresh_from_db()
     assert message.sent_at and message.attempts == 3 and message.last_error == ""
+    assert message.next_attempt_at is None  # delivered: no attempt is pending
     assert len(robot_server.requests) == 3
 
 
@@ -270,3 +273,27 @@ def test_drain_task_is_on_the_beat_and_the_mail_queue():
     assert BEAT_SCHEDULE["robots-drain"]["task"] == "robots.tasks.robots_drain"
     for name in ("robots.tasks.robots_drain", "robots.tasks.robot_messages_send"):
         assert app.conf.task_routes[name] == {"queue": MAIL_QUEUE}
+
+
+def test_a_refused_connection_is_named_in_the_readers_language(make_robot, loopback):
+    import socket
+
+    from django.utils import translation
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    class Closed:
+        def url(self, path):
+            return f"http://127.0.0.1:{port}{path}"
+
+    robot = make_robot(Closed(), vendor="wecom")
+    message = queue(robot)
+    assert delivery.message_send(message_id=message.pk) is False
+    message.refresh_from_db()
+    assert message.last_error == "connection refused"
+    with translation.override("zh-hans"):
+        assert message.error_text == "连接被拒绝"
+    with translation.override("en"):
+        assert message.error_text == "connection refused"
