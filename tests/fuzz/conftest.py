@@ -22,11 +22,15 @@ ROLES = ["anonymous", "user_a1", "manager_a", "agent_a", "admin_user"]
 TALLY: dict[str, dict] = {}
 
 
-def count(suite: str, target: str, role: str) -> None:
-    entry = TALLY.setdefault(suite, {"targets": set(), "roles": set(), "examples": Counter()})
+def count(suite: str, target: str, role: str, outcome: str) -> None:
+    """One example of `suite` run on `target` as `role`; `outcome` e.g. "POST 4xx"."""
+    entry = TALLY.setdefault(
+        suite, {"targets": set(), "roles": set(), "examples": Counter(), "outcomes": Counter()}
+    )
     entry["targets"].add(target)
     entry["roles"].add(role)
     entry["examples"][role] += 1
+    entry["outcomes"][outcome] += 1
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -37,6 +41,7 @@ def pytest_terminal_summary(terminalreporter):
             "targets": len(entry["targets"]),
             "roles": sorted(entry["roles"]),
             "examples": sum(entry["examples"].values()),
+            "outcomes": dict(sorted(entry["outcomes"].items())),
         }
         for suite, entry in sorted(TALLY.items())
     }
@@ -44,7 +49,8 @@ def pytest_terminal_summary(terminalreporter):
     for suite, row in summary.items():
         terminalreporter.write_line(
             f"{suite}: {row['targets']} targets x {len(row['roles'])} roles, "
-            f"{row['examples']} examples"
+            f"{row['examples']} examples; answers: "
+            + ", ".join(f"{key} {n}" for key, n in row["outcomes"].items())
         )
     out = Path(django_settings.BASE_DIR) / "var" / "fuzz-summary.json"
     out.parent.mkdir(exist_ok=True)
