@@ -16,7 +16,9 @@ def is_api(request) -> bool:
 def bad_request(request, exception=None):
     if is_api(request):
         return JsonResponse({"detail": _("The request could not be read.")}, status=400)
-    return defaults.bad_request(request, exception)
+    # Django's own 400 renders its template without the request: no language, no menu. A
+    # malformed request (e.g. a sign-in redirect over 16 KB) gets the site's page with a reason.
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request, exception=None):

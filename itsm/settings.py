@@ -235,7 +235,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "itsm.paging.NoCountPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "itsm.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itsm.exceptions.api_exception_handler",
     # Views opt in with `throttle_scope`; the token endpoint also shares the web login's
     # lock-out counter (clients/api_auth.py).

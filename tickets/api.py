@@ -173,7 +173,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         return self.ticket_response(ticket)
 
-    @extend_schema(request=StatusChangeSerializer, responses={200: TicketSerializer})
+    @extend_schema(
+        request=StatusChangeSerializer,
+        responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
         """Move the ticket along the workflow. A requester reopening with a `comment` goes
@@ -205,7 +208,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             services.ticket_claim(actor=request.user, ticket=self.get_object())
         )
 
-    @extend_schema(request=AssignSerializer, responses={200: TicketSerializer})
+    @extend_schema(
+        request=AssignSerializer, responses={200: TicketSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsProviderStaff])
     def assign(self, request, pk=None):
         data = self.incoming(AssignSerializer)
@@ -287,7 +292,7 @@ class AttachmentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Download an attachment's file",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

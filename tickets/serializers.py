@@ -21,7 +21,9 @@ from .models import (
 class TicketSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    assignee = serializers.CharField(
+        source="assignee.username", read_only=True, default=None, allow_null=True
+    )
     client = serializers.CharField(source="client.code", read_only=True)
 
     class Meta:
@@ -154,7 +156,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
     # System entries stored as facts are worded in the caller's language (Accept-Language).
     body = serializers.CharField(source="text", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)

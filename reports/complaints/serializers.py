@@ -5,13 +5,15 @@ from rest_framework import serializers
 from clients.models import Client, Site, User
 from tickets.models import Ticket
 
-from .models import Category, Complaint, ComplaintEvent, Severity, Source
+from .models import Category, Complaint, ComplaintEvent, Severity, Source, Status
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
     client = serializers.CharField(source="client.code", read_only=True)
     raised_by = serializers.CharField(source="raised_by.username", read_only=True)
-    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -120,8 +122,13 @@ class CommentSerializer(serializers.Serializer):
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # Blank on events that are no status change (comments, owner changes).
+    old_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    new_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ComplaintEvent

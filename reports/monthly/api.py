@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itsm.exceptions import ApplicationError
+from itsm.params import parse_id
 
 from . import selectors, services
 from .forms import request_period
@@ -30,12 +31,11 @@ from .views import report_file_response
 def _client_filter(raw):
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApplicationError(
-            _("“%(value)s” is not a client id.") % {"value": str(raw)[:20]}
-        ) from None
+    # parse_id, not int(): a number past the id range failed in the database as a 500.
+    client_id = parse_id(raw)
+    if client_id is None:
+        raise ApplicationError(_("“%(value)s” is not a client id.") % {"value": str(raw)[:20]})
+    return client_id
 
 
 class ReportListAPIView(GenericAPIView):

@@ -34,7 +34,9 @@ class ReceiptSerializer(serializers.ModelSerializer):
     client = serializers.IntegerField(source="client_id", read_only=True)
     user = serializers.CharField(source="user.username", read_only=True)
     user_name = serializers.CharField(source="user.display_name", read_only=True)
-    site = serializers.CharField(source="user.site.name", read_only=True, default=None)
+    site = serializers.CharField(
+        source="user.site.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = NoticeReceipt

@@ -66,7 +66,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     client = serializers.CharField(source="client.name")
     score = serializers.IntegerField(source="rating.score")
     comment = serializers.CharField(source="rating.comment")
-    handled_by = serializers.CharField(source="handled_by.username", default=None)
+    handled_by = serializers.CharField(source="handled_by.username", default=None, allow_null=True)
 
     class Meta:
         model = FollowUp
