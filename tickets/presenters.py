@@ -82,7 +82,8 @@ def due_html(due_at: datetime | None, now: datetime) -> str:
 
 
 def queue_rows_html(rows, *, now: datetime) -> str:
-    """The queue's table rows. Built here rather than in the template: 50 rows of a dozen
+    """The queue's table rows (`client_name` is the client's code; `assignee_name`, `team_name`
+    set by queue_lists.names_for). Built here rather than in the template: 50 rows of a dozen
     cells each cost ~15 ms in the template engine and ~1 ms as escaped format strings."""
     return format_html_join(
         "\n",
@@ -100,7 +101,7 @@ def queue_rows_html(rows, *, now: datetime) -> str:
                 t.url,
                 t.reference,
                 due_html(t.sla_due_at, now),
-                t.client.code,
+                t.client_name,
                 t.subject,
                 t.flags,
                 t.priority,
@@ -109,8 +110,8 @@ def queue_rows_html(rows, *, now: datetime) -> str:
                 t.status_label,
                 t.requester.display_name,
                 t.site.name,
-                t.assignee.display_name if t.assignee else "—",
-                f" · {t.team.name}" if t.team else "",
+                t.assignee_name or "—",
+                f" · {t.team_name}" if t.team_name else "",
                 t.created_label,
             )
             for t in rows
