@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.db.models import F, Q
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models import F, Func, Q, Value
 
 from itsm.paging import page_of
 from itsm.params import MAX_PAGE, clean_text, parse_id, parse_page
+
+from .models import Ticket
 
 # Tickets with no running clock (waiting on the user, or no SLA) come after every due one, on
 # SQLite as on PostgreSQL (whose ascending index already keeps NULLs last).
@@ -70,24 +71,54 @@ def parse_cursor(raw) -> tuple | None:
     return due, priority, created, pk
 
 
-def after(key: tuple) -> Q:
-    due, priority, created, pk = key
-    rest = Tuple("priority", "created_at", "id")
-    if due is None:  # only rows without a due instant follow, in (priority, created, id) order
-        return Q(sla_due_at__isnull=True) & Q(TupleGreaterThan(rest, (priority, created, pk)))
-    return Q(TupleGreaterThan(Tuple("sla_due_at", *rest), (due, priority, created, pk))) | Q(
-        sla_due_at__isnull=True
-    )
+class Opaque(Func):
+    """`(SELECT value)`: a value the planner learns only when the query runs."""
+
+    template = "(SELECT %(expressions)s)"
 
 
-def before(key: tuple) -> Q:
+def beyond(names: tuple, values: tuple, forward: bool) -> Q:
+    """Rows past `values` in the order of `names` (ascending), as a bound on the first column
+    and the tie-breaks spelled out: (a >= x) AND (a > x OR a = x AND (b > y OR ...)).
+
+    PostgreSQL starts the ordered index scan at the bound. The first value is opaque to the
+    planner: estimated from the column's statistics, which mix open and closed tickets, a
+    range of due instants looked 20 times rarer than it is among open ones (only they have a
+    due instant), and the planner read every open row of the agent's clients and sorted them
+    (20-40 ms at 1,000,000 tickets instead of 1 ms).
+    """
+    first, past_op = ("gte", "gt") if forward else ("lte", "lt")
+    field = Ticket._meta.get_field(names[0])
+    values = (Opaque(Value(values[0], output_field=field), output_field=field), *values[1:])
+    ties, after = Q(), Q(pk__in=[])
+    for name, value in zip(names, values, strict=True):
+        after |= ties & Q(**{f"{name}__{past_op}": value})
+        ties &= Q(**{name: value})
+    return Q(**{f"{names[0]}__{first}": values[0]}) & after
+
+
+def past(rows, key: tuple, limit: int, forward: bool) -> list:
+    """Up to `limit` rows after (forward) or before `key` in the queue order, nearest first.
+
+    Rows without a due instant sort after all others, so they are read by a second query only
+    when the dated ones run out (at most one page of a list).
+    """
     due, priority, created, pk = key
-    rest = Tuple("priority", "created_at", "id")
+    order = ORDER if forward else REVERSED
+    undated = rows.filter(sla_due_at__isnull=True)
     if due is None:
-        return Q(sla_due_at__isnull=False) | (
-            Q(sla_due_at__isnull=True) & Q(TupleLessThan(rest, (priority, created, pk)))
-        )
-    return Q(TupleLessThan(Tuple("sla_due_at", *rest), (due, priority, created, pk)))
+        rest = beyond(("priority", "created_at", "id"), (priority, created, pk), forward)
+        found = list(undated.filter(rest).order_by(*order)[:limit])
+        if not forward and len(found) < limit:
+            dated = rows.filter(sla_due_at__isnull=False)
+            found += list(dated.order_by(*order)[: limit - len(found)])
+        return found
+    names = ("sla_due_at", "priority", "created_at", "id")
+    dated = rows.filter(beyond(names, (due, priority, created, pk), forward))
+    found = list(dated.order_by(*order)[:limit])
+    if forward and len(found) < limit:
+        found += list(undated.order_by(*order)[: limit - len(found)])
+    return found
 
 
 def queue_page(rows, params, per_page: int = 50) -> QueuePage:
@@ -95,11 +126,11 @@ def queue_page(rows, params, per_page: int = 50) -> QueuePage:
     number = parse_page(params.get("page"))
     base = {k: v for k, v in params.items() if k not in ("page", *CURSOR_PARAMS)}
     if (key := parse_cursor(params.get("after"))) is not None:
-        found = list(rows.filter(after(key)).order_by(*ORDER)[: per_page + 1])
+        found = past(rows, key, per_page + 1, forward=True)
         number = max(number, 2)
         page = QueuePage(found[:per_page], number, len(found) > per_page, True)
     elif (key := parse_cursor(params.get("before"))) is not None:
-        found = list(rows.filter(before(key)).order_by(*REVERSED)[: per_page + 1])
+        found = past(rows, key, per_page + 1, forward=False)
         found.reverse()
         number = max(1, min(number, MAX_PAGE))
         more = len(found) > per_page
