@@ -1,13 +1,14 @@
-"""The queue's drop-down lists (clients, sites, agents, teams, categories), cached per agent.
+"""The staff's drop-down lists, cached per agent: the queue's (clients, sites, agents, teams,
+categories) and the workspace's for one client (agents, teams, categories).
 
-They were five of the queue's ten queries on every request and change a few times a day. Each
-agent's lists sit in the shared cache under a key holding the agent's id and the language (so
-one agent never reads another's, and a category shows in the agent's language), for at most
-TTL seconds, together with the "generation" they were built in. Saving or deleting a client,
-site, person, team, agreement or category, or changing team members/clients or an agreement's
-categories, starts a new generation: every list built before is rebuilt on its next read. The
-TTL bounds staleness where no signal fires (a queryset .update(), a Redis outage during which
-each process counts in its own memory).
+They were five of the queue's ten queries and three of the workspace's on every request, and
+change a few times a day. Each agent's lists sit in the shared cache under a key holding the
+agent's id and the language (so one agent never reads another's, and a category shows in the
+agent's language), for at most TTL seconds, together with the "generation" they were built
+in. Saving or deleting a client, site, person, team, agreement or category, or changing team
+members/clients or an agreement's categories, starts a new generation: every list built before
+is rebuilt on its next read. The TTL bounds staleness where no signal fires (a queryset
+.update(), a Redis outage during which each process counts in its own memory).
 """
 
 import uuid
@@ -37,8 +38,17 @@ class QueueLists:
     categories: tuple  # (id, name in the current language)
 
 
-def user_key(user) -> str:
-    return f"queue-lists:v{VERSION}:{user.pk}:{get_language() or ''}"
+@dataclass(frozen=True)
+class ClientLists:
+    """What the workspace's action panel offers for a ticket of one client."""
+
+    agents: tuple  # (id, display name)
+    teams: tuple  # (id, name)
+    categories: tuple  # (id, name in the current language)
+
+
+def user_key(user, scope: str = "queue") -> str:
+    return f"queue-lists:v{VERSION}:{user.pk}:{scope}:{get_language() or ''}"
 
 
 def build(user) -> QueueLists:
@@ -56,9 +66,29 @@ def build(user) -> QueueLists:
     )
 
 
+def build_for_client(user, client_id: int) -> ClientLists:
+    """The workspace's three lists from the database (three queries)."""
+    agents = selectors.assignable_agents_for(user=user, client_id=client_id)
+    return ClientLists(
+        agents=tuple((a.pk, a.display_name) for a in agents),
+        teams=tuple((t.pk, t.name) for t in selectors.teams_for(user=user, client_id=client_id)),
+        categories=tuple(
+            (c.pk, c.name) for c in selectors.categories_covered_for(client_id=client_id)
+        ),
+    )
+
+
 def lists_for(user) -> QueueLists:
-    """The user's lists: one cache round trip when fresh, five queries when not."""
-    key = user_key(user)
+    """The user's queue lists: one cache round trip when fresh, five queries when not."""
+    return cached(user_key(user), lambda: build(user))
+
+
+def client_lists_for(user, client_id: int) -> ClientLists:
+    """The workspace's lists for a ticket of `client_id`, as `user` may assign it."""
+    return cached(user_key(user, f"client-{client_id}"), lambda: build_for_client(user, client_id))
+
+
+def cached(key: str, make):
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
@@ -66,7 +96,7 @@ def lists_for(user) -> QueueLists:
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]
-    lists = build(user)
+    lists = make()
     cache.set(key, (generation, lists), TTL)
     return lists
 

@@ -170,6 +170,10 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
                 agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
                 teams=selectors.teams_for(user=user, client_id=ticket.client_id),
                 categories=selectors.categories_covered_for(client_id=ticket.client_id),
+                # A page shown afresh offers the cached lists; a posted one re-reads them.
+                shown=None
+                if action == "update"
+                else queue_lists.client_lists_for(user, ticket.client_id),
             ),
             "edit_form": EditForm(
                 data if action == "edit" else None,

@@ -150,3 +150,16 @@ def test_lists_in_redis_are_per_agent_and_invalidated(settings, login, agent_a, 
         assert "HX · 深圳分行" in options(get(web_a)[0], "site")
     finally:
         cache.clear()
+
+
+def test_the_workspace_offers_cached_lists_that_follow_changes(login, agent_a, user_a1):
+    ticket = f.make_ticket(requester=user_a1)
+    web = web_for(agent_a)
+    url = reverse("tickets:ticket-workspace", args=[ticket.pk])
+    web.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        html = web.get(url).content.decode()
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT DISTINCT")]
+    assert "agent_new" not in options(html, "assignee")
+    agent_a.teams.get().members.add(f.make_user(role=Role.AGENT, username="agent_new"))
+    assert "agent_new" in options(web.get(url).content.decode(), "assignee")
