@@ -116,11 +116,12 @@ def seed(now) -> Client:
                 f"""
                 INSERT INTO sla_slaclock (
                   client_id, ticket_id, kind, tier_name, priority, target_minutes,
-                  warning_percent, started_at, pauses, elapsed_minutes, due_at, warn_at,
-                  stopped_at, met, breached_at, history, calendar_id)
+                  warning_percent, started_at, pauses, elapsed_minutes, due_at, breach_at,
+                  warn_at, stopped_at, met, breached_at, history, calendar_id)
                 SELECT t.client_id, t.id, %(kind)s,
                        CASE WHEN t.number %% 3 = 0 THEN '金牌 Gold' ELSE '标准 Standard' END,
                        t.priority, %(target)s, 75, t.created_at, '[]', 30 + t.number %% 600,
+                       t.created_at + (%(target)s || ' minutes')::interval,
                        t.created_at + (%(target)s || ' minutes')::interval,
                        t.created_at + (%(target)s || ' minutes')::interval,
                        {stop},
@@ -136,9 +137,9 @@ def seed(now) -> Client:
             )
         cursor.execute(
             """
-            INSERT INTO tickets_rating (ticket_id, client_id, score, comment, rated_by_id,
-                                        created_at)
-            SELECT t.id, t.client_id, 1 + t.number %% 5,
+            INSERT INTO tickets_rating (ticket_id, client_id, resolution, score, comment,
+                                        rated_by_id, created_at)
+            SELECT t.id, t.client_id, 1, 1 + t.number %% 5,
                    CASE WHEN t.number %% 50 = 0 THEN '评价 comment ' || t.number ELSE '' END,
                    t.requester_id, t.resolved_at + interval '1 hour'
             FROM tickets_ticket t
@@ -157,6 +158,7 @@ def drop(client: Client) -> None:
             "monthly_reportaction",
             "monthly_monthlyreport",
             "dashboards_dailyrollup",
+            "dashboards_monthlyrollup",
             "dashboards_breachentry",
             "tickets_rating",
             "sla_slaclock",

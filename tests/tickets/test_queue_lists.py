@@ -73,21 +73,28 @@ def test_each_language_has_its_own_lists(agent_a, client_a):
 
 
 def test_additions_show_at_once(login, agent_a, client_a):
+    """Each change alone, each followed by a read: every kind of change starts a generation."""
     web = login(agent_a)
     get(web)
     f.make_site(client=client_a, name="广州分行")
+    assert "HX · 广州分行" in options(get(web)[0], "site")
     new_agent = f.make_user(role=Role.AGENT, username="agent_new")
-    html, _ = get(web)
-    assert "HX · 广州分行" in options(html, "site")
-    assert "agent_new" not in options(html, "assignee")  # not on a team serving HX yet
+    assert "agent_new" not in options(get(web)[0], "assignee")  # on no team serving HX yet
     agent_a.teams.get().members.add(new_agent)
     assert "agent_new" in options(get(web)[0], "assignee")
-    client_a.agreements.get().categories.add(f.make_category("printer"))
-    assert "Category printer" in options(get(web)[0], "category")
+    category = ServiceCategory.objects.create(code="printer", name_zh="打印", name_en="Printer")
+    assert "Printer" not in options(get(web)[0], "category")  # no agreement covers it yet
+    client_a.agreements.get().categories.add(category)
+    assert "Printer" in options(get(web)[0], "category")
     other = f.make_client(code="GZ", name="广州地铁")
     assert "广州地铁" not in options(get(web)[0], "client")
     agent_a.teams.get().clients.add(other)
     assert "广州地铁" in options(get(web)[0], "client")
+    f.make_team(members=[agent_a], clients=[client_a], name="Night shift")
+    assert "Night shift" in options(get(web)[0], "team")
+    category.name_en = "Printers"
+    category.save()
+    assert "Printers" in options(get(web)[0], "category")
 
 
 def test_renames_and_removals_show_at_once(login, agent_a, client_a, site_a):
