@@ -1,7 +1,25 @@
-"""Server time and query count of the pages named in the performance targets."""
+"""Server time and query count of the pages named in the performance targets.
 
+`make bench` calls run_pages() after each seeding step. On a database already seeded (to
+compare two builds on the same rows, one after the other):
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/itsm_bench python bench/pages.py
+"""
+
+import html
+import os
+import re
 import statistics
+import sys
 import time
+from pathlib import Path
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    from bench import run as bench_run  # noqa: F401 (DATABASE_URL from BENCH_DATABASE_URL)
+
+    django.setup()
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
@@ -30,6 +48,21 @@ def measure(web: Client, url: str) -> tuple[float, int]:
     return statistics.median(timings), queries
 
 
+NEXT_LINK = re.compile(r'<a href="\?([^"]*)" rel="next">')
+
+
+def followed_page(user: User, url: str, number: int) -> str:
+    """The URL of page `number` as reached by clicking "Next" from the first page."""
+    web = Client()
+    web.force_login(user)
+    for _ in range(number - 1):
+        found = NEXT_LINK.search(web.get(url).content.decode())
+        if found is None:  # an older build without keyset links, or a short queue
+            return f"{url.split('?')[0]}?page={number}"
+        url = f"{url.split('?')[0]}?{html.unescape(found.group(1))}"
+    return url
+
+
 def page_cases() -> list[tuple[str, User, str]]:
     agent = User.objects.get(username="bagent0")
     big_client_user = User.objects.filter(client__code="B00").order_by("pk").first()
@@ -44,7 +77,8 @@ def page_cases() -> list[tuple[str, User, str]]:
         ("queue, unassigned", agent, f"{queue}?unassigned=1"),
         ("queue, search by reference", agent, f"{queue}?q={open_ticket.reference}"),
         ("queue, search by requester", agent, f"{queue}?q={big_client_user.username}"),
-        ("queue, page 20", agent, f"{queue}?page=20"),
+        ("queue, page 20 (typed ?page=20)", agent, f"{queue}?page=20"),
+        ("queue, page 20 (by Next links)", agent, followed_page(agent, queue, 20)),
         ("end user: my tickets", big_client_user, reverse("portal:ticket-list")),
         (
             "end user: ticket detail",
@@ -71,3 +105,11 @@ def run_pages() -> list[tuple[str, float, int]]:
         median, queries = measure(web, url)
         rows.append((name, median, queries))
     return rows
+
+
+if __name__ == "__main__":
+    print(
+        f"load average {os.getloadavg()}\n\n| page | median ms | queries |\n| --- | ---: | ---: |"
+    )
+    for name, median, queries in run_pages():
+        print(f"| {name} | {median:.1f} | {queries} |")

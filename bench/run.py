@@ -1,7 +1,12 @@
 """`make bench`: seed a PostgreSQL benchmark database and measure the performance targets.
 
 Uses BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/itsm_bench); the database is
-dropped and created anew. BENCH_TICKETS sets the size (default 1,000,000).
+dropped and created anew. BENCH_SIZES (default 10000,100000,1000000) are the ticket counts the
+pages are measured at: the table is grown step by step (seed the first size, measure, add tickets
+up to the next, measure, ...), then one table shows each page's median at each size side by side,
+so a cost that grows with the table stands out. BENCH_TICKETS=N alone means BENCH_SIZES=N. The
+other benchmarks (business time, SLA sweep, dashboards, monthly report) run afterwards on the
+largest size.
 """
 
 import os
@@ -17,7 +22,23 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 os.environ["MFA_REQUIRED_FOR_STAFF"] = "false"
-TICKETS = int(os.environ.get("BENCH_TICKETS", "1000000"))
+# Requests go through the test client over plain HTTP; with the HTTPS redirect on (the default
+# when DEBUG is off) every page would answer 301.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+SCRIPTS = (
+    "bench_business_time.py",
+    "bench_sla_sweep.py",
+    "bench_dashboards.py",
+    "bench_monthly_report.py",
+)
+
+
+def bench_sizes() -> list[int]:
+    raw = os.environ.get("BENCH_SIZES") or os.environ.get("BENCH_TICKETS") or ""
+    sizes = sorted({int(part.replace("_", "")) for part in raw.split(",") if part.strip()})
+    if any(size <= 0 for size in sizes):
+        raise SystemExit(f"BENCH_SIZES must be positive ticket counts, got {raw!r}")
+    return sizes or [10_000, 100_000, 1_000_000]
 
 
 def recreate_database() -> None:
@@ -32,7 +53,31 @@ def recreate_database() -> None:
     conn.close()
 
 
+def load() -> str:
+    """The machine's load averages, printed with each set of figures (a shared machine is
+    noisy)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def growth_table(sizes: list[int], results: dict[int, list]) -> str:
+    """Markdown: one row per page, its median at each size, then the query count (one figure
+    when the same at every size)."""
+    head = " | ".join(f"{size:,} ms" for size in sizes)
+    lines = [
+        f"| page | {head} | queries |",
+        "| --- | " + " | ".join("---:" for _ in sizes) + " | ---: |",
+    ]
+    for index, (name, _median, _queries) in enumerate(results[sizes[0]]):
+        medians = " | ".join(f"{results[size][index][1]:.1f}" for size in sizes)
+        counts = [results[size][index][2] for size in sizes]
+        queries = str(counts[0]) if len(set(counts)) == 1 else "/".join(map(str, counts))
+        lines.append(f"| {name} | {medians} | {queries} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
+    sizes = bench_sizes()
     recreate_database()
     import django
 
@@ -44,18 +89,21 @@ def main() -> None:
     from bench.seed_bulk import seed_tickets, seed_world
 
     world = seed_world()
-    seconds = seed_tickets(world, TICKETS)
-    print(f"seeded {TICKETS:,} tickets in {seconds:.1f} s")
-    print("\n| page | median ms | queries |\n| --- | ---: | ---: |")
-    for name, median, queries in run_pages():
-        print(f"| {name} | {median:.1f} | {queries} |")
+    results, seeded = {}, 0
+    for size in sizes:
+        seconds = seed_tickets(world, size, start=seeded)
+        print(f"\nseeded tickets {seeded + 1:,} to {size:,} in {seconds:.1f} s ({load()})")
+        seeded = size
+        results[size] = run_pages()
+        print(f"\n{size:,} tickets ({load()})\n\n| page | median ms | queries |")
+        print("| --- | ---: | ---: |")
+        for name, median, queries in results[size]:
+            print(f"| {name} | {median:.1f} | {queries} |")
+        sys.stdout.flush()
+    if len(sizes) > 1:
+        print(f"\n## Pages by table size ({load()})\n\n{growth_table(sizes, results)}")
     sys.stdout.flush()
-    for script in (
-        "bench_business_time.py",
-        "bench_sla_sweep.py",
-        "bench_dashboards.py",
-        "bench_monthly_report.py",
-    ):
+    for script in SCRIPTS:
         if (ROOT / "bench" / script).exists():
             print(f"\n## {script}")
             sys.stdout.flush()

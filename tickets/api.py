@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from . import selectors, services
 from .attachments import attachment_response
 from .models import Attachment, Channel, Status, Ticket, TimeEntry
+from .queue_paging import ORDER as QUEUE_ORDER
 from .serializers import (
     AssignSerializer,
     AttachmentSerializer,
@@ -25,7 +26,7 @@ from .serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
-from .views import QUEUE_ORDER, queue_filters
+from .views import queue_filters
 
 LIST_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=text)

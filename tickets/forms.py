@@ -112,7 +112,9 @@ class TicketActionForm(VersionedForm):
         label=_("Category"), queryset=ServiceCategory.objects.none(), required=False
     )
 
-    def __init__(self, *args, ticket, agents, teams, categories, **kwargs):
+    def __init__(self, *args, ticket, agents, teams, categories, shown=None, **kwargs):
+        """`agents`, `teams`, `categories` validate what is sent; `shown` (queue_lists'
+        ClientLists, cached) are what an unbound form offers, without a query."""
         initial = {
             "version": ticket.version,
             "status": ticket.status,
@@ -128,6 +130,14 @@ class TicketActionForm(VersionedForm):
         self.fields["category"].queryset = categories
         for name in ("assignee", "team", "category"):
             self.fields[name].empty_label = "—"
+        if shown is not None:
+            for name, offered in (
+                ("assignee", shown.agents),
+                ("team", shown.teams),
+                ("category", shown.categories),
+            ):
+                field = self.fields[name]
+                field.choices = [("", field.empty_label), *offered]
         # Offer only the moves the workflow allows (the service checks again on submit).
         allowed = {ticket.status, *ALLOWED_TRANSITIONS.get(ticket.status, ())}
         self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]

@@ -223,23 +223,6 @@ def clients_for(*, user):
     return Client.objects.visible_to(user).order_by("name")
 
 
-def attach_related(rows: list, field: str, known) -> None:
-    """Set `row.<field>` from objects already loaded (e.g. the filter dropdowns).
-
-    Joining clients, assignees and teams into the queue query made PostgreSQL spend ~25 ms
-    planning a 6-way join; these few rows are on hand anyway. Ids not among `known` cost one
-    query together.
-    """
-    by_id = {obj.pk: obj for obj in known}
-    model = Ticket._meta.get_field(field).related_model
-    missing = {getattr(row, f"{field}_id") for row in rows} - set(by_id) - {None}
-    if missing:
-        by_id.update(model._default_manager.in_bulk(missing))
-    for row in rows:
-        related_id = getattr(row, f"{field}_id")
-        setattr(row, field, by_id[related_id] if related_id is not None else None)
-
-
 def sites_for(*, user):
     return (
         Site.objects.visible_to(user)

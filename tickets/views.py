@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from itsm.paging import page_of
 from itsm.params import parse_date, parse_versioned_id
 from itsm.tenancy import Role
 
-from . import selectors, services
+from . import queue_lists, selectors, services
 from .attachments import attachment_response
 from .forms import (
     BulkForm,
@@ -27,11 +26,9 @@ from .forms import (
 )
 from .models import Priority, Status
 from .presenters import options, prepare_rows, queue_rows_html
+from .queue_paging import queue_page
 
 QUEUE_FILTERS = ("client", "site", "priority", "status", "assignee", "team", "category", "q")
-# Tickets with no running clock (waiting on the user, or no SLA) come after every due one, on
-# SQLite as on PostgreSQL (whose ascending index already keeps NULLs last).
-QUEUE_ORDER = (F("sla_due_at").asc(nulls_last=True), "priority", "created_at", "id")
 # What a queue row shows; loading whole user rows for 50 requesters cost more than the query.
 QUEUE_COLUMNS = (
     "reference",
@@ -57,6 +54,10 @@ def queue_filters(params) -> dict:
     filters["mine"] = params.get("mine") == "1"
     filters["unassigned"] = params.get("unassigned") == "1"
     return filters
+
+
+def str_name(person) -> str:
+    return person.display_name
 
 
 def error_text(exc) -> str:
@@ -85,34 +86,27 @@ class TicketQueueView(StaffRequiredMixin, View):
             selectors.ticket_list_for(user=user, filters=filters)
             .select_related("site", "requester")
             .only(*QUEUE_COLUMNS)
-            .order_by(*QUEUE_ORDER)
         )
-        page = page_of(rows, request.GET.get("page"))
-        clients = list(selectors.clients_for(user=user))
-        agents = list(selectors.assignable_agents_for(user=user))
-        teams = list(selectors.teams_for(user=user))
-        for field, known in (("client", clients), ("assignee", agents), ("team", teams)):
-            selectors.attach_related(page.object_list, field, known)
+        page = queue_page(rows, request.GET)
+        lists = queue_lists.lists_for(user)
+        codes = {pk: code for pk, code, _name in lists.clients}
+        queue_lists.names_for(page.object_list, "client", codes, lambda c: c.code)
+        queue_lists.names_for(page.object_list, "assignee", dict(lists.agents), str_name)
+        queue_lists.names_for(page.object_list, "team", dict(lists.teams), lambda t: t.name)
         prepare_rows(page.object_list, detail_url="tickets:ticket-workspace")
-        sites = selectors.sites_for(user=user)
-        categories = selectors.categories_for_clients(client_ids=[c.pk for c in clients])
         context = {
             "page": page,
             "rows_html": queue_rows_html(page.object_list, now=timezone.now()),
             "filters": filters,
-            "client_options": options(((c.pk, c.name) for c in clients), filters.get("client")),
-            "site_options": options(
-                ((s.pk, f"{s.client.code} · {s.name}") for s in sites), filters.get("site")
+            "client_options": options(
+                ((pk, name) for pk, _code, name in lists.clients), filters.get("client")
             ),
-            "category_options": options(
-                ((c.pk, c.name) for c in categories), filters.get("category")
-            ),
+            "site_options": options(lists.sites, filters.get("site")),
+            "category_options": options(lists.categories, filters.get("category")),
             "status_options": options(Status.choices, filters.get("status")),
             "priority_options": options(Priority.choices, filters.get("priority")),
-            "agent_options": options(
-                ((a.pk, a.display_name) for a in agents), filters.get("assignee")
-            ),
-            "team_options": options(((t.pk, t.name) for t in teams), filters.get("team")),
+            "agent_options": options(lists.agents, filters.get("assignee")),
+            "team_options": options(lists.teams, filters.get("team")),
             "statuses": Status.choices,
             "errors": errors,
         }
@@ -176,6 +170,10 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
                 agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
                 teams=selectors.teams_for(user=user, client_id=ticket.client_id),
                 categories=selectors.categories_covered_for(client_id=ticket.client_id),
+                # A page shown afresh offers the cached lists; a posted one re-reads them.
+                shown=None
+                if action == "update"
+                else queue_lists.client_lists_for(user, ticket.client_id),
             ),
             "edit_form": EditForm(
                 data if action == "edit" else None,

@@ -18,6 +18,7 @@ from itsm.tenancy import Role
 from reports.notices.services import notices_mark_seen
 from tickets import selectors, services
 from tickets.forms import TicketCreateForm
+from tickets.presenters import prepare_rows, ticket_rows_html
 from tickets.views import RequesterActionsMixin
 
 from .selectors import notices_for
@@ -61,9 +62,34 @@ class MyTicketListView(EndUserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         filters = selectors.list_filters(self.request.GET, ("status", "q"))
         rows = selectors.ticket_list_for(user=self.request.user, filters=filters)
-        rows = rows.select_related("site", "requester").order_by("-created_at", "-id")
+        rows = (
+            rows.select_related("site", "requester")
+            .only(*LIST_COLUMNS)
+            .order_by("-created_at", "-id")
+        )
         page = page_of(rows, self.request.GET.get("page"), 25)
-        return {**super().get_context_data(**kwargs), "page": page, "filters": filters}
+        prepare_rows(page.object_list, detail_url="portal:ticket-detail", markers=False)
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "rows_html": ticket_rows_html(page.object_list),
+            "filters": filters,
+        }
+
+
+# What a "my tickets" row shows.
+LIST_COLUMNS = (
+    "reference",
+    "subject",
+    "status",
+    "priority",
+    "created_at",
+    "client_id",
+    "site__name",
+    "requester__username",
+    "requester__first_name",
+    "requester__last_name",
+)
 
 
 class TicketCreateView(EndUserMixin, View):
