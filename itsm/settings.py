@@ -223,6 +223,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For
+# (one for the TLS proxy of a usual deployment). 0, the default, ignores the header: a client
+# could write any address into it. The audit log, allauth's lock-out (clients/adapters.py) and
+# the API throttles read the address from itsm/client_ip.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "clients.api_auth.TokenAuthentication",
@@ -234,7 +242,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "itsm.exceptions.api_exception_handler",
     # Views opt in with `throttle_scope`; the token endpoint also shares the web login's
     # lock-out counter (clients/api_auth.py).
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["itsm.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_THROTTLE_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
