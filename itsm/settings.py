@@ -189,6 +189,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an SMTP connect/read may block; without it a hung server holds a worker forever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "itsm@localhost")
+# Where EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes (the load runs).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Absolute links in emails (rating link, ticket link) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Email channel (README "Email channel"). Replies to notifications go to this mailbox.
