@@ -212,10 +212,10 @@ class Stack:
     def wait_http(self, path: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.base_url + path, timeout=5) as response:
-                    if response.status == 200:
-                        return
+            url = self.base_url + path
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
             time.sleep(0.3)
         raise RuntimeError(f"{path} did not answer 200 within {timeout} s")
 
