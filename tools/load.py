@@ -73,7 +73,8 @@ def report(results: Results, elapsed: float) -> list[str]:
 
 
 def main() -> int:
-    stack = Stack(web_workers=WEB_WORKERS)
+    # As behind the TLS proxy: each person's own address arrives in X-Forwarded-For.
+    stack = Stack(web_workers=WEB_WORKERS, env={"TRUSTED_PROXY_COUNT": "1"})
     print(
         f"stack in {stack.dir}: web :{stack.web_port}, PostgreSQL :{stack.pg_port}, "
         f"Redis :{stack.redis_port}"

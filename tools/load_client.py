@@ -54,9 +54,16 @@ class Results:
 
 
 class Person(threading.Thread):
-    def __init__(self, base_url, username, password, results, stop_at, think=(0.5, 2.0), ramp=0):
+    count = 0
+
+    def __init__(self, base_url, username, password, results, stop_at, think=(1.0, 4.0), ramp=0):
         super().__init__(daemon=True)
         self.ramp = ramp
+        # Each person has an address of their own (RFC 2544's benchmark range), which the
+        # stack's simulated TLS proxy (TRUSTED_PROXY_COUNT=1) hands on in X-Forwarded-For:
+        # the sign-in limits count per person, as they would in production.
+        Person.count += 1
+        self.address = f"198.18.{Person.count // 250}.{Person.count % 250 + 1}"
         self.base_url, self.username, self.password = base_url, username, password
         self.results, self.stop_at, self.think = results, stop_at, think
         self.jar = CookieJar()
@@ -68,7 +75,9 @@ class Person(threading.Thread):
     def call(self, kind, path, data=None, expect=(200,)):
         """One request; returns (status, body, location), or None after recording an error."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body)
+        request = urllib.request.Request(
+            self.base_url + path, data=body, headers={"X-Forwarded-For": self.address}
+        )
         start = time.perf_counter()
         try:
             with self.opener.open(request, timeout=30) as response:
