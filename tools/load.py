@@ -82,7 +82,13 @@ def main() -> int:
     try:
         stack.up()
         stack.django()
-        from tools.load_checks import emails_once, outbox_drained, replies_once, tickets_once
+        from tools.load_checks import (
+            emails_once,
+            outbox_drained,
+            replies_once,
+            tickets_once,
+            unacknowledged,
+        )
         from tools.load_world import seed_world
 
         world = seed_world(PASSWORD)
@@ -105,6 +111,8 @@ def main() -> int:
             + emails_once(results.created, results.agent_replies)
             + drain_problems
         )
+        if unacknowledged(results.created):
+            problems.append(f"{unacknowledged(results.created)} tickets saved but not acknowledged")
         for error in results.errors[:20]:
             print(f"ERROR {error}")
         for problem in problems:

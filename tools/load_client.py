@@ -5,6 +5,7 @@ think time are well within threads, and the checks afterwards read the database 
 process that knows exactly which tickets and replies it created.
 """
 
+import json
 import random
 import re
 import threading
@@ -43,6 +44,10 @@ class Results:
         self.created: dict[str, int] = {}  # tag -> ticket id from the redirect
         self.user_replies: dict[str, int] = {}  # tag -> ticket id
         self.agent_replies: dict[str, int] = {}
+        # Fault runs: a clean 503 (page or JSON) is an allowed answer while a part is down.
+        self.allow_503 = False
+        self.unavailable = 0
+        self.log: list[tuple[float, str, int]] = []  # (monotonic time, kind, status; 0: no answer)
 
     def timed(self, kind: str, seconds: float) -> None:
         with self.lock:
@@ -72,23 +77,42 @@ class Person(threading.Thread):
         )
         self.rng = random.Random(username)
 
-    def call(self, kind, path, data=None, expect=(200,)):
-        """One request; returns (status, body, location), or None after recording an error."""
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(
-            self.base_url + path, data=body, headers={"X-Forwarded-For": self.address}
-        )
+    def call(self, kind, path, data=None, expect=(200,), json_body=None, headers=None):
+        """One request; returns (status, body, location), or None after recording an error
+        (or a clean 503 in a fault run)."""
+        headers = {"X-Forwarded-For": self.address, **(headers or {})}
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
+        else:
+            body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body, headers=headers)
         start = time.perf_counter()
         try:
             with self.opener.open(request, timeout=30) as response:
                 status, text, location = response.status, response.read(), None
+                content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             status, text, location = exc.code, exc.read(), exc.headers.get("Location")
+            content_type = exc.headers.get("Content-Type", "")
         except OSError as exc:
+            self.results.log.append((time.monotonic(), kind, 0))
             self.results.error(f"{kind} {path}: {type(exc).__name__}: {exc}")
             return None
         self.results.timed(kind, time.perf_counter() - start)
+        self.results.log.append((time.monotonic(), kind, status))
         text = text.decode("utf-8", "replace")
+        if status == 503 and self.results.allow_503:
+            clean = (
+                content_type.startswith("application/json")
+                if path.startswith("/api/")
+                else "Briefly unavailable" in text
+            )
+            if not clean:
+                self.results.error(f"{kind} {path}: 503 without the 503 page/JSON")
+            with self.results.lock:
+                self.results.unavailable += 1
+            return None
         if status == 409 and 409 in expect:
             with self.results.lock:
                 self.results.conflicts += 1
@@ -210,3 +234,37 @@ class Manager(Person):
     def step(self):
         kind, path = self.rng.choice(self.PAGES)
         self.call(kind, path)
+
+
+class SignInAgain(EndUser):
+    """Signs in afresh on every step (a new browser), then looks at their tickets."""
+
+    def step(self):
+        self.jar.clear()
+        if self.sign_in():
+            self.call("my tickets", "/portal/tickets/")
+
+
+class ApiClient(Person):
+    """A script on the API: files tickets and lists them with a personal access token."""
+
+    def __init__(self, *args, token, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auth = {"Authorization": f"Token {token}"}
+
+    def sign_in(self) -> bool:
+        return True
+
+    def step(self):
+        tag = f"load-{uuid.uuid4().hex[:12]}"
+        answer = self.call(
+            "API file ticket",
+            "/api/v1/tickets/",
+            json_body={"subject": f"API {tag}", "description": f"from a script {tag}"},
+            expect=(201,),
+            headers=self.auth,
+        )
+        if answer is not None:
+            with self.results.lock:
+                self.results.created[tag] = json.loads(answer[1])["id"]
+        self.call("API ticket list", "/api/v1/tickets/", headers=self.auth)

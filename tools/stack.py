@@ -240,7 +240,14 @@ class Stack:
             env=self.env,
             stdout=self.log(name),
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a crash kills the pool children too
         )
+
+    def worker_crash(self, name: str = "worker") -> None:
+        """SIGKILL the worker and its pool processes at once, as a machine failure would."""
+        proc = self.procs.pop(name)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
     def beat_start(self) -> None:
         self.procs["beat"] = subprocess.Popen(
