@@ -237,7 +237,11 @@ class Manager(Person):
 
 
 class SignInAgain(EndUser):
-    """Signs in afresh on every step (a new browser), then looks at their tickets."""
+    """Signs in afresh on every step (a new browser), then looks at their tickets; at most
+    about 20 sign-ins a minute, under allauth's 30 a minute per address."""
+
+    def pause(self):
+        time.sleep(self.rng.uniform(2.5, 4.0))
 
     def step(self):
         self.jar.clear()
