@@ -269,7 +269,7 @@ def fault_smtp(stack, world):
     from django.db import transaction
 
     from itsm.models import OutboundEmail
-    from itsm.outbox import email_enqueue
+    from itsm.outbox import due_filter, email_enqueue
 
     server, port = hung_server()
     stack.stop("beat")
@@ -302,11 +302,14 @@ def fault_smtp(stack, world):
             if layout.startswith("worker -Q celery +") and max(delays) > 5:
                 problems.append(f"{layout}: the schedule waited {max(delays):.1f} s for mail")
         stuck = OutboundEmail.objects.filter(sent_at__isnull=True, subject="hung smtp")
-        retry_now = stuck.filter(next_attempt_at__lte=time_now() + timedelta(minutes=2)).count()
+        tried = stuck.filter(attempts__gt=0)
+        retry_now = tried.filter(due_filter(time_now() + timedelta(minutes=2))).count()
         figures.append(
-            f"{stuck.count()} unsent, {retry_now} of them due again at the next drain "
-            "(nothing was handed over)"
+            f"{stuck.count()} unsent; of the {tried.count()} tried, {retry_now} are due again at "
+            "the next drain (the server never greeted: nothing was handed over)"
         )
+        if retry_now != tried.count():
+            problems.append("emails that never reached a hung server wait 30 minutes")
         OutboundEmail.objects.filter(subject="hung smtp").delete()  # not part of later checks
     finally:
         server.close()
