@@ -29,8 +29,13 @@ from tools.stack import PASSWORD, Stack  # noqa: E402
 def crowd_under_fault(stack, world, token, *, seconds, down_at, up_at, stop, start):
     """People working for `seconds`; `stop()` at down_at, `start()` at up_at (seconds from the
     start). Returns the results and the instants (monotonic) of the outage."""
+    from django.utils import timezone
+
+    from tools.load_checks import stored_tickets
+
     results = Results()
     results.allow_503 = True
+    results.since, results.before = timezone.now(), set(stored_tickets())
     begin = time.monotonic()
     end = begin + seconds
     args = (results, end)
@@ -75,7 +80,9 @@ def after_checks(stack, results, *, drain_timeout=150):
         unacknowledged,
     )
 
-    drain_problems, waited = outbox_drained(stack.mail_dir, timeout=drain_timeout)
+    drain_problems, waited = outbox_drained(
+        stack.mail_dir, timeout=drain_timeout, since=results.since
+    )
     problems = (
         tickets_once(results.created)
         + replies_once({**results.user_replies, **results.agent_replies})
@@ -83,7 +90,7 @@ def after_checks(stack, results, *, drain_timeout=150):
         + drain_problems
         + [f"ERROR {e}" for e in results.errors[:10]]
     )
-    lost = unacknowledged(results.created)
+    lost = unacknowledged(results.created, results.before)
     return problems, waited, lost
 
 

@@ -24,10 +24,10 @@ def stored_tickets() -> dict[str, list[int]]:
     return found
 
 
-def unacknowledged(created: dict[str, int]) -> int:
-    """Tickets stored whose request the client saw fail (saved, then the answer was lost):
-    not lost, but the person may file again. A run without errors must have none."""
-    return len(set(stored_tickets()) - set(created))
+def unacknowledged(created: dict[str, int], before: set[str] = frozenset()) -> int:
+    """Tickets stored (since `before`) whose request the client saw fail (saved, then the answer
+    was lost): not lost, but the person may file again. A run without errors must have none."""
+    return len(set(stored_tickets()) - set(created) - set(before))
 
 
 def tickets_once(created: dict[str, int]) -> list[str]:
@@ -82,8 +82,11 @@ def emails_once(created: dict[str, int], agent_replies: dict[str, int]) -> list[
         count = OutboundEmail.objects.filter(body__contains=tag).count()
         if count != 1:
             problems.append(f"agent reply {tag}: {count} emails")
+    # Rows of this run only: two SLA warnings of one ticket (response and resolution clocks)
+    # are two identical emails by design.
     same = (
-        OutboundEmail.objects.values("to", "subject", "body")
+        OutboundEmail.objects.filter(subject__contains="load-")
+        .values("to", "subject", "body")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .count()
@@ -93,29 +96,28 @@ def emails_once(created: dict[str, int], agent_replies: dict[str, int]) -> list[
     return problems
 
 
-def outbox_drained(mail_dir: Path, *, timeout: float) -> tuple[list[str], float]:
-    """Wait until every outbox row is sent; then each sent Message-ID is in the delivered mail
-    exactly once. Returns (problems, seconds waited)."""
+def outbox_drained(mail_dir: Path, *, timeout: float, since=None) -> tuple[list[str], float]:
+    """Wait until every outbox row (written since `since`) is sent; then each sent Message-ID is
+    in the delivered mail exactly once. Returns (problems, seconds waited)."""
     from itsm.models import OutboundEmail
 
+    rows = OutboundEmail.objects.filter(created_at__gte=since) if since else OutboundEmail.objects
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         close_old_connections()
-        if not OutboundEmail.objects.filter(sent_at__isnull=True).exists():
+        if not rows.filter(sent_at__isnull=True).exists():
             break
         time.sleep(1)
     waited = time.monotonic() - start
     problems = []
-    unsent = OutboundEmail.objects.filter(sent_at__isnull=True).count()
+    unsent = rows.filter(sent_at__isnull=True).count()
     if unsent:
         problems.append(f"{unsent} emails still unsent after {timeout:.0f} s")
     delivered: dict[str, int] = {}
     for path in mail_dir.glob("*.log"):
         for message_id in MESSAGE_ID.findall(path.read_text(errors="replace")):
             delivered[message_id] = delivered.get(message_id, 0) + 1
-    for message_id in OutboundEmail.objects.filter(sent_at__isnull=False).values_list(
-        "message_id", flat=True
-    ):
+    for message_id in rows.filter(sent_at__isnull=False).values_list("message_id", flat=True):
         if delivered.get(message_id, 0) != 1:
             problems.append(f"email {message_id} delivered {delivered.get(message_id, 0)} times")
     return problems, waited
