@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test bench lint messages mutate install clean audit-deps backup restore
+.PHONY: run test bench load faults lint messages mutate install clean audit-deps backup restore
 
 install: $(STAMP)
 
@@ -49,6 +49,15 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Simulated people against a private gunicorn + PostgreSQL + Redis + Celery stack on loopback
+# (tools/load.py); LOAD_USERS=10 LOAD_SECONDS=20 for a quick run. Exits 1 on any error.
+load: $(STAMP)
+	$(BIN)/python tools/load.py
+
+# Redis, the worker, PostgreSQL and SMTP failing under way (tools/faults.py); FAULTS=redis for one.
+faults: $(STAMP)
+	$(BIN)/python tools/faults.py $(FAULTS)
 
 # Known vulnerabilities in the locked dependencies; accepted advisories in .pip-audit-ignore.
 audit-deps: $(STAMP)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from itsm.client_ip import client_ip
 from itsm.params import clean_text
 
 from .context import current_request
@@ -13,7 +14,7 @@ from .models import AuditEvent
 def _ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def _user(candidate):

@@ -2,8 +2,11 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import translation
+
+from itsm.client_ip import client_ip
 
 from .language import language_cookie_set
 
@@ -27,3 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
         request.LANGUAGE_CODE = language
         response = super().post_login(request, user, **kwargs)
         return language_cookie_set(response, language)
+
+    def get_client_ip(self, request) -> str:
+        # The lock-out and the session list read the same address as the audit log; allauth's
+        # own reading would answer a 500 (ImproperlyConfigured) to a request with a short chain.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

@@ -14,9 +14,11 @@ app = Celery("itsm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Mail has its own queue: a slow or hung SMTP server (EMAIL_TIMEOUT bounds each attempt) delays
-# other mail, never the SLA sweep or the heartbeat. A worker started without -Q consumes both;
-# `make run` and docker-compose name them (-Q celery,mail); scale out with a `-Q mail` worker.
+# Mail has its own queue and, in production, its own worker (docker-compose: worker -Q celery,
+# mailer -Q mail): a slow or hung SMTP server (EMAIL_TIMEOUT bounds each attempt) then delays
+# other mail, never the SLA sweep or the heartbeat. One worker consuming both lends its pool to
+# mail tasks that wait on the server (tools/faults.py smtp measured ~19 s of delay). A worker
+# started without -Q consumes both; `make run` names both (its console backend cannot hang).
 MAIL_QUEUE = "mail"
 app.conf.task_queues = (Queue("celery"), Queue(MAIL_QUEUE))
 app.conf.task_default_queue = "celery"

@@ -1,8 +1,12 @@
 """Error answers: pages for people, JSON under /api/ (an API client never parses an HTML page)."""
 
+import sys
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -34,7 +38,39 @@ def page_not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+# Seconds a client is asked to wait while the database is unreachable (restart, fail-over).
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable() -> bool:
+    """The exception being handled says the database cannot be reached (not a bug of ours)."""
+    return isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+
+
+def service_unavailable(request):
+    """503 while the database is down: a transaction that failed was rolled back, so nothing is
+    half-saved, and the page is static (rendering the site's layout would query the database)."""
+    if is_api(request):
+        response = JsonResponse(
+            {
+                "detail": _(
+                    "The service is briefly unavailable (its database cannot be reached). "
+                    "Nothing was saved by this request; try again in a minute."
+                ),
+                "code": "unavailable",
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
+    # Django calls this inside its exception handler, so the exception is still at hand.
+    if database_unavailable():
+        return service_unavailable(request)
     if is_api(request):
         return JsonResponse(
             {"detail": _("The server failed to handle the request and logged it.")}, status=500

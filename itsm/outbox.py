@@ -10,7 +10,7 @@ from datetime import timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -150,13 +150,24 @@ def outbound_email_send(*, email_id: int, now=None) -> bool:
             )
             return False
         OutboundEmail.objects.filter(pk=email.pk).update(subject=email.subject, body=email.body)
+    connection = get_connection()
     message = EmailMessage(
         email.subject,
         email.body,
         settings.DEFAULT_FROM_EMAIL,
         [email.to],
         headers={**(email.headers or {}), "Message-ID": email.message_id},
+        connection=connection,
     )
+    try:
+        # Connecting (greeting, TLS, login) hands over no message: a server that hangs or
+        # refuses here took nothing, so the row is retried at the next drain, not in 30 minutes.
+        connection.open()
+    except Exception as exc:
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            last_error=f"{type(exc).__name__}: {exc}"[:500], next_attempt_at=timezone.now()
+        )
+        return False
     try:
         message.send()
     except Exception as exc:
@@ -168,6 +179,8 @@ def outbound_email_send(*, email_id: int, now=None) -> bool:
             **({} if unconfirmed else {"next_attempt_at": timezone.now()}),
         )
         return False
+    finally:
+        connection.close()
     OutboundEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), last_error="")
     return True
 

@@ -194,6 +194,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 ROBOTS_HTTP_TIMEOUT = env_int("ROBOTS_HTTP_TIMEOUT", 5)
 ROBOTS_ALLOW_LOOPBACK = env_bool("ROBOTS_ALLOW_LOOPBACK", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "itsm@localhost")
+# Where EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes (the load runs).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Absolute links in emails (rating link, ticket link) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Email channel (README "Email channel"). Replies to notifications go to this mailbox.
@@ -228,6 +230,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Reverse proxies in front of gunicorn that append the client's address to X-Forwarded-For
+# (one for the TLS proxy of a usual deployment). 0, the default, ignores the header: a client
+# could write any address into it. The audit log, allauth's lock-out (clients/adapters.py) and
+# the API throttles read the address from itsm/client_ip.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "clients.api_auth.TokenAuthentication",
@@ -239,7 +249,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "itsm.exceptions.api_exception_handler",
     # Views opt in with `throttle_scope`; the token endpoint also shares the web login's
     # lock-out counter (clients/api_auth.py).
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["itsm.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_THROTTLE_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {

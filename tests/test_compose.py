@@ -12,7 +12,7 @@ def compose():
 
 
 def test_compose_names_every_service():
-    assert set(compose()["services"]) == {"web", "worker", "beat", "db", "redis"}
+    assert set(compose()["services"]) == {"web", "worker", "mailer", "beat", "db", "redis"}
 
 
 def test_services_have_health_checks_and_data_volumes():
@@ -25,7 +25,7 @@ def test_services_have_health_checks_and_data_volumes():
 
 def test_app_services_share_the_same_configuration():
     services = compose()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "mailer", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")

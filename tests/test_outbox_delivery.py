@@ -129,11 +129,44 @@ def test_mail_tasks_are_routed_to_the_mail_queue():
         assert route({}, task)["queue"].name == "celery", task
 
 
-def test_every_worker_we_start_consumes_both_queues():
-    makefile = (ROOT / "Makefile").read_text()
-    assert "celery -A itsm worker -B -Q celery,mail" in makefile
-    worker = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["worker"]
-    command = worker["command"]
-    assert command[command.index("-Q") + 1] == "celery,mail"
+def test_production_sends_mail_on_a_worker_of_its_own():
+    # A hung SMTP server then holds the mailer's processes, never the sweep's (tools/faults.py).
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    queues = {}
+    for name in ("worker", "mailer"):
+        command = services[name]["command"]
+        queues[name] = command[command.index("-Q") + 1]
+    assert queues == {"worker": "celery", "mailer": "mail"}
+    # The local demo keeps one worker for both: its console backend cannot hang.
+    assert "celery -A itsm worker -B -Q celery,mail" in (ROOT / "Makefile").read_text()
     # Workers started without -Q (tests, ad-hoc) consume every declared queue.
     assert {q.name for q in celery_app.conf.task_queues} == {"celery", "mail"}
+
+
+@pytest.fixture
+def hung_smtp_server():
+    """A server that accepts connections and never says a word (not even the greeting)."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    yield server.getsockname()[1]
+    server.close()
+
+
+def test_a_server_that_never_greets_is_retried_at_the_next_drain(settings, hung_smtp_server):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        hung_smtp_server,
+        1,
+    )
+    email = stored()
+    started = timezone.now()
+    assert outbox.outbox_drain(now=started) == 0
+    email.refresh_from_db()
+    # Bounded by EMAIL_TIMEOUT, and no message was handed over: due again at once.
+    assert (timezone.now() - started).total_seconds() < 5
+    assert "timed out" in email.last_error
+    assert email.sent_at is None and email.next_attempt_at <= timezone.now()
