@@ -46,6 +46,15 @@ BEAT_SCHEDULE = {
         "task": "reports.dashboards.tasks.rollups_refresh",
         "schedule": crontab(minute="*/2"),
     },
+    # https://crontab.guru/#*/5_*_*_*_* - every 5 minutes: jobs whose task the broker never got
+    "retarget-jobs-resume": {
+        "task": "sla.tasks.retarget_jobs_resume",
+        "schedule": crontab(minute="*/5"),
+    },
+    "monthly-reports-resume": {
+        "task": "reports.monthly.tasks.monthly_reports_resume",
+        "schedule": crontab(minute="*/5"),
+    },
     # https://crontab.guru/#30_*_1,2_*_* - hourly on the 1st/2nd: last month's client reports
     "monthly-reports-schedule": {
         "task": "reports.monthly.tasks.monthly_reports_schedule",

@@ -1,6 +1,6 @@
 """Writes of the SLA engine: follow ticket changes, re-target, load holidays, sweep due clocks."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -43,6 +43,7 @@ from .signals import clocks_breached, clocks_warned
 
 SWEEP_BATCH = 500
 RETARGET_BATCH = 50  # tickets per transaction of a re-target job
+RETARGET_STALLED = timedelta(minutes=5)
 CANDIDATE_BATCHES = 4  # candidates read per batch, so concurrent sweeps find unlocked ones
 Trigger = EscalationRule.Trigger
 
@@ -179,18 +180,36 @@ def retarget_queue(*, scope: str, scope_id: int, reason: str) -> RetargetJob:
     job = RetargetJob.objects.create(
         scope=scope, scope_id=scope_id, reason=reason, language=translation.get_language() or ""
     )
-    transaction.on_commit(lambda: tasks.sla_retarget.delay(job_id=job.pk))
+    # robust: with the broker down the admin's change still saves; retarget_jobs_resume
+    # starts the job later.
+    transaction.on_commit(lambda: tasks.sla_retarget.delay(job_id=job.pk), robust=True)
     return job
+
+
+def retarget_jobs_resume(*, now: datetime) -> list[int]:
+    """Jobs still queued RETARGET_STALLED after their change (their task was never sent, the
+    broker being down, or was lost): queued again. retarget_run runs each only once."""
+    ids = list(
+        RetargetJob.objects.filter(
+            status=RetargetJob.Status.QUEUED, created_at__lt=now - RETARGET_STALLED
+        ).values_list("pk", flat=True)
+    )
+    for job_id in ids:
+        tasks.sla_retarget.delay(job_id=job_id)
+    return ids
 
 
 def retarget_run(*, job_id: int, now: datetime) -> RetargetJob:
     """Re-target the job's open tickets, RETARGET_BATCH tickets per short transaction, recording
     progress after each batch. Returns the finished job; a failure is recorded and re-raised."""
     job = RetargetJob.objects.get(pk=job_id)
+    # Claimed once: a job queued twice (resumed while its first task waited) runs once.
+    if not RetargetJob.objects.filter(pk=job.pk, status=RetargetJob.Status.QUEUED).update(
+        status=RetargetJob.Status.RUNNING
+    ):
+        return job
     ids = list(_retarget_scope(job).order_by("pk").values_list("pk", flat=True))
-    RetargetJob.objects.filter(pk=job.pk).update(
-        status=RetargetJob.Status.RUNNING, total=len(ids), done=0, retargeted=0
-    )
+    RetargetJob.objects.filter(pk=job.pk).update(total=len(ids), done=0, retargeted=0)
     reason = _job_reason(job)
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):

@@ -23,6 +23,14 @@ def sla_retarget(job_id: int) -> int:
     return retarget_run(job_id=job_id, now=timezone.now()).retargeted
 
 
+@shared_task(name="sla.tasks.retarget_jobs_resume")
+def retarget_jobs_resume() -> int:
+    """Every few minutes: re-target jobs whose task was never sent (broker down)."""
+    from .services import retarget_jobs_resume as resume
+
+    return len(resume(now=timezone.now()))
+
+
 @shared_task(name="sla.tasks.official_days_remind")
 def official_days_remind() -> int:
     """Daily; emails admins at most once a week while official days are missing."""

@@ -34,6 +34,7 @@ MAX_PERIOD_DAYS = 366
 GENERATION_STEPS = 5
 # The beat runs hourly on the 1st and 2nd (itsm/celery.py); see monthly_reports_schedule.
 SCHEDULE_DAYS = 2
+GENERATION_STALLED = timedelta(minutes=10)
 
 
 def _action(report, actor, kind, now, comment: str = "") -> ReportAction:
@@ -50,7 +51,26 @@ def _action(report, actor, kind, now, comment: str = "") -> ReportAction:
 def _enqueue(report_id: int) -> None:
     from .tasks import monthly_report_generate
 
-    transaction.on_commit(lambda: monthly_report_generate.delay(report_id))
+    # robust: with the broker down the request still saves; monthly_reports_resume sends it.
+    transaction.on_commit(lambda: monthly_report_generate.delay(report_id), robust=True)
+
+
+def monthly_reports_resume(*, now: datetime) -> list[int]:
+    """Reports requested GENERATION_STALLED ago and never started (their task was not sent,
+    the broker being down, or was lost): queued again. Storing is once only, so a report whose
+    first task turns up late is not drawn into two files."""
+    from .tasks import monthly_report_generate
+
+    ids = list(
+        MonthlyReport.objects.filter(
+            status=MonthlyReport.Status.GENERATING,
+            progress_done=0,
+            created_at__lt=now - GENERATION_STALLED,
+        ).values_list("pk", flat=True)
+    )
+    for report_id in ids:
+        monthly_report_generate.delay(report_id)
+    return ids
 
 
 def validate_period(start: date, end: date, *, today: date) -> None:

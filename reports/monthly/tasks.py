@@ -11,6 +11,14 @@ def monthly_report_generate(report_id: int) -> None:
     generate(report_id=report_id, now=timezone.now())
 
 
+@shared_task
+def monthly_reports_resume() -> int:
+    """Every few minutes: reports whose generation task was never sent (broker down)."""
+    from .services import monthly_reports_resume as resume
+
+    return len(resume(now=timezone.now()))
+
+
 @shared_task(acks_late=True)
 def monthly_reports_schedule() -> int:
     from .services import monthly_reports_schedule as schedule
