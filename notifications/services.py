@@ -32,7 +32,9 @@ def _staff(queryset, prefix: str = ""):
 
 
 def team_members(*, teams) -> list[User]:
-    return list(_staff(User.objects.filter(teams__in=teams)).distinct())
+    # Preferences joined in: notify() then reads no preference row for these people.
+    people = _staff(User.objects.filter(teams__in=teams)).distinct()
+    return list(people.select_related("notification_preference"))
 
 
 def serving_teams(*, client_id: int):
@@ -73,10 +75,15 @@ def notify(
     kind: str,
     deliveries: list[tuple[Ticket, Iterable[User], str]],
     now: datetime,
+    new_keys: bool = False,
 ) -> list[Notification]:
     """For each (ticket, recipients, key): store one notification per recipient - never the
     actor, never twice for one key - and email those whose preference asks for this kind.
-    A fixed number of queries plus one per email. Returns the notifications written."""
+    A fixed number of queries plus one per email. Returns the notifications written.
+
+    `new_keys`: the keys name something this transaction created (a new ticket's id), so no
+    notification can have them yet and the look-up for earlier ones is skipped.
+    """
     wanted = []
     for ticket, recipients, key in deliveries:
         people = {
@@ -87,12 +94,14 @@ def notify(
         wanted += [(ticket, person, key) for person in people.values()]
     if not wanted:
         return []
-    already = set(
-        Notification.objects.filter(
-            key__in={key for _t, _p, key in wanted},
-            recipient_id__in={person.pk for _t, person, _k in wanted},
-        ).values_list("recipient_id", "key")
-    )
+    already = set()
+    if not new_keys:
+        already = set(
+            Notification.objects.filter(
+                key__in={key for _t, _p, key in wanted},
+                recipient_id__in={person.pk for _t, person, _k in wanted},
+            ).values_list("recipient_id", "key")
+        )
     wanted = [(t, p, k) for t, p, k in wanted if (p.pk, k) not in already]
     if not wanted:
         return []
@@ -110,12 +119,26 @@ def notify(
             for ticket, person, key in wanted
         ]
     )
-    preferences = NotificationPreference.objects.in_bulk({p.pk for _t, p, _k in wanted})
+    preferences = _preferences(person for _t, person, _k in wanted)
     for ticket, person, _key in wanted:
         preference = preferences.get(person.pk) or NotificationPreference(user=person)
         if preference.wants_email(kind, ticket.priority):
             _email(person, kind, ticket, actor)
     return rows
+
+
+def _preferences(people: Iterable[User]) -> dict[int, NotificationPreference | None]:
+    """Each person's preference row (None: none stored); one query for those not joined in."""
+    descriptor = User.notification_preference
+    known, unknown = {}, set()
+    for person in people:
+        if descriptor.is_cached(person):
+            known[person.pk] = descriptor.related.get_cached_value(person)
+        else:
+            unknown.add(person.pk)
+    if unknown:
+        known.update(NotificationPreference.objects.in_bulk(unknown))
+    return known
 
 
 def _email(person: User, kind: str, ticket: Ticket, actor: User | None) -> None:
@@ -143,6 +166,7 @@ def notify_new_ticket(*, actor: User | None, ticket: Ticket, now: datetime) -> l
         kind=Kind.NEW_TICKET,
         deliveries=[(ticket, team_members(teams=teams), f"created:{ticket.pk}")],
         now=now,
+        new_keys=True,
     )
 
 

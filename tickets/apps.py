@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        from itsm.config_cache import watch
+
+        from .models import PriorityRule
+
+        watch(PriorityRule)  # priority_for reads the matrix from per-process copies
