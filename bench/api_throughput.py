@@ -95,7 +95,11 @@ def run(usernames: list[str]) -> float:
         elapsed = time.monotonic() - start
     finally:
         server.terminate()
-        server.wait(20)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
     if errors:
         print(f"  {len(errors)} non-201 answers, e.g. {errors[:3]}")
     return counts[0] / elapsed

@@ -7,10 +7,12 @@ process keeps what it loaded in memory, under a version string held in the share
 and every process compares its version with the shared one at most every CHECK_SECONDS, so a
 change reaches all web and Celery processes within that time (the changing process at once).
 
-Two bounds keep a missed signal harmless: whatever a process holds is reloaded after MAX_AGE
-seconds regardless (a queryset .update() sends no signal; while Redis is unreachable each
-process only sees its own version), and the process that made a change drops its copies
-immediately, not only on commit (tests run inside one transaction that never commits).
+The process that makes a change drops its copies at once and, until its transaction ends,
+keeps what it loads in that transaction only (the rows it sees are not committed: kept for
+the process, they would outlive a rollback).
+Whatever a process holds is reloaded after MAX_AGE seconds regardless, which bounds what a
+missed signal costs (a queryset .update() sends none; while Redis is unreachable each process
+only sees its own version).
 
 Keys are tuples chosen by the caller; anything tenant-specific must carry the client id in its
 key. Values are shared by every request of the process: callers treat them as read-only.
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
@@ -56,9 +58,17 @@ def _entries() -> dict:
         return _state["entries"]
 
 
+# On the outermost atomic block of a transaction that wrote a watched setting: the entries
+# loaded since, which end with the transaction.
+CHANGED = "_config_entries"
+
+
 def cached(key: tuple, load: Callable[[], T]) -> T:
     """The value stored under `key` in this process, loaded by `load()` when absent or stale."""
-    entries = _entries()
+    blocks = connection.atomic_blocks
+    entries = getattr(blocks[0], CHANGED, None) if blocks else None
+    if entries is None:
+        entries = _entries()
     try:
         return entries[key]
     except KeyError:
@@ -80,6 +90,8 @@ def _publish() -> None:
 def config_changed() -> None:
     """A watched setting was written: this process forgets now, every process after commit."""
     forget_local()
+    if connection.atomic_blocks:
+        setattr(connection.atomic_blocks[0], CHANGED, {})
     transaction.on_commit(_publish)
 
 

@@ -75,15 +75,10 @@ def notify(
     kind: str,
     deliveries: list[tuple[Ticket, Iterable[User], str]],
     now: datetime,
-    new_keys: bool = False,
 ) -> list[Notification]:
     """For each (ticket, recipients, key): store one notification per recipient - never the
     actor, never twice for one key - and email those whose preference asks for this kind.
-    A fixed number of queries plus one per email. Returns the notifications written.
-
-    `new_keys`: the keys name something this transaction created (a new ticket's id), so no
-    notification can have them yet and the look-up for earlier ones is skipped.
-    """
+    A fixed number of queries plus one per email. Returns the notifications written."""
     wanted = []
     for ticket, recipients, key in deliveries:
         people = {
@@ -94,14 +89,12 @@ def notify(
         wanted += [(ticket, person, key) for person in people.values()]
     if not wanted:
         return []
-    already = set()
-    if not new_keys:
-        already = set(
-            Notification.objects.filter(
-                key__in={key for _t, _p, key in wanted},
-                recipient_id__in={person.pk for _t, person, _k in wanted},
-            ).values_list("recipient_id", "key")
-        )
+    already = set(
+        Notification.objects.filter(
+            key__in={key for _t, _p, key in wanted},
+            recipient_id__in={person.pk for _t, person, _k in wanted},
+        ).values_list("recipient_id", "key")
+    )
     wanted = [(t, p, k) for t, p, k in wanted if (p.pk, k) not in already]
     if not wanted:
         return []
@@ -166,7 +159,6 @@ def notify_new_ticket(*, actor: User | None, ticket: Ticket, now: datetime) -> l
         kind=Kind.NEW_TICKET,
         deliveries=[(ticket, team_members(teams=teams), f"created:{ticket.pk}")],
         now=now,
-        new_keys=True,
     )
 
 

@@ -12,3 +12,9 @@ class TicketsConfig(AppConfig):
         from .models import PriorityRule
 
         watch(PriorityRule)  # priority_for reads the matrix from per-process copies
+
+        from itsm.outbox import renderer_register
+
+        from .notifications import CREATED, created_email_context
+
+        renderer_register(CREATED, created_email_context)
