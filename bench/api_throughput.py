@@ -105,8 +105,18 @@ def run(usernames: list[str]) -> float:
     return counts[0] / elapsed
 
 
-def in_process(username: str) -> tuple[int, float]:
-    """(statements, median CPU ms) of one POST through the full stack, after a warm-up."""
+def backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time a local PostgreSQL backend has used (utime + stime), None if not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_process(username: str) -> tuple[int, float, float | None]:
+    """(statements, median CPU ms, PostgreSQL CPU ms) of one POST through the full stack, after
+    a warm-up. The database's share is its backend's CPU over all the posts, divided."""
     from statistics import median
 
     from django.db import connection
@@ -126,12 +136,18 @@ def in_process(username: str) -> tuple[int, float]:
         lambda run, sql, *args: statements.append(sql) or run(sql, *args)
     ):
         post()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    db_before = backend_cpu_seconds(backend)
     times = []
     for _ in range(IN_PROCESS):
         start = time.process_time()
         post()
         times.append((time.process_time() - start) * 1000)
-    return len(statements), median(times)
+    db_after = backend_cpu_seconds(backend)
+    db_ms = None if db_before is None else (db_after - db_before) * 1000 / IN_PROCESS
+    return len(statements), median(times), db_ms
 
 
 if __name__ == "__main__":
@@ -150,5 +166,9 @@ if __name__ == "__main__":
             f"({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)"
         )
     if IN_PROCESS > 0:
-        statements, cpu_ms = in_process(user)
-        print(f"one creation in-process: {statements} SQL statements, {cpu_ms:.1f} ms CPU (median)")
+        statements, cpu_ms, db_ms = in_process(user)
+        db = "" if db_ms is None else f", PostgreSQL backend {db_ms:.1f} ms CPU (mean)"
+        print(
+            f"one creation in-process: {statements} SQL statements, "
+            f"{cpu_ms:.1f} ms CPU (median){db}"
+        )
