@@ -812,7 +812,9 @@ def ticket_create_once(
     if seen is None:
         try:
             with transaction.atomic():
-                ticket = ticket_create(actor=actor, **fields)
+                # Unwrapped: this block is the transaction, a savepoint inside it buys nothing
+                # (any error rolls all of it back) and costs two round trips.
+                ticket = ticket_create.__wrapped__(actor=actor, **fields)
                 CreateRequest.objects.create(
                     user=actor, key=key, fingerprint=fingerprint, ticket=ticket
                 )
