@@ -9,10 +9,10 @@ change reaches all web and Celery processes within that time (the changing proce
 
 The process that makes a change drops its copies at once and, until its transaction ends,
 keeps what it loads in that transaction only (the rows it sees are not committed: kept for
-the process, they would outlive a rollback).
-Whatever a process holds is reloaded after MAX_AGE seconds regardless, which bounds what a
-missed signal costs (a queryset .update() sends none; while Redis is unreachable each process
-only sees its own version).
+the process, they would outlive a rollback). Whatever a process holds is reloaded after
+MAX_AGE seconds regardless (except values keyed by their row's updated_at, see cached()),
+which bounds what a missed signal costs: a queryset .update() sends none, and while Redis is
+unreachable each process only sees its own version.
 
 Keys are tuples chosen by the caller; anything tenant-specific must carry the client id in its
 key. Values are shared by every request of the process: callers treat them as read-only.
@@ -35,27 +35,41 @@ CHECK_SECONDS = 1.0
 MAX_AGE = 10.0
 
 _lock = threading.Lock()
-_state: dict = {"version": None, "checked": float("-inf"), "loaded": float("-inf"), "entries": {}}
+_state: dict = {
+    "version": None,
+    "checked": float("-inf"),
+    "loaded": float("-inf"),
+    "entries": {},
+    "lasting": {},  # kept past MAX_AGE: keys that carry the row's updated_at
+}
+
+
+# The version while no change was published since the key went missing (first start, cache
+# cleared or evicted): the same in every process, so a cleared cache is not a change. A
+# process holding a published version reloads when it finds this one instead.
+INITIAL = "initial"
 
 
 def _shared_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
+        cache.add(VERSION_KEY, INITIAL, timeout=None)
+        version = INITIAL
     return version
 
 
-def _entries() -> dict:
+def _entries(kind: str) -> dict:
     now = time.monotonic()
     if now - _state["checked"] < CHECK_SECONDS:
-        return _state["entries"]
+        return _state[kind]
     version = _shared_version()
     with _lock:
-        if version != _state["version"] or now - _state["loaded"] >= MAX_AGE:
-            _state.update(version=version, loaded=now, entries={})
+        if version != _state["version"]:
+            _state.update(version=version, loaded=now, entries={}, lasting={})
+        elif now - _state["loaded"] >= MAX_AGE:
+            _state.update(loaded=now, entries={})
         _state["checked"] = now
-        return _state["entries"]
+        return _state[kind]
 
 
 # On the outermost atomic block of a transaction that wrote a watched setting: the entries
@@ -63,12 +77,17 @@ def _entries() -> dict:
 CHANGED = "_config_entries"
 
 
-def cached(key: tuple, load: Callable[[], T]) -> T:
-    """The value stored under `key` in this process, loaded by `load()` when absent or stale."""
+def cached(key: tuple, load: Callable[[], T], *, lasting: bool = False) -> T:
+    """The value stored under `key` in this process, loaded by `load()` when absent or stale.
+
+    `lasting`: the key names the row's version itself (e.g. its updated_at), so the value is
+    not reloaded after MAX_AGE, only when the shared version changes (pages that read it keep
+    a constant query count however long a process runs).
+    """
     blocks = connection.atomic_blocks
     entries = getattr(blocks[0], CHANGED, None) if blocks else None
     if entries is None:
-        entries = _entries()
+        entries = _entries("lasting" if lasting else "entries")
     try:
         return entries[key]
     except KeyError:
@@ -79,7 +98,7 @@ def cached(key: tuple, load: Callable[[], T]) -> T:
 def forget_local() -> None:
     """Drop this process's copies; the next lookup reads the shared version again."""
     with _lock:
-        _state.update(version=None, checked=float("-inf"), entries={})
+        _state.update(version=None, checked=float("-inf"), entries={}, lasting={})
 
 
 def _publish() -> None:

@@ -104,7 +104,8 @@ class BusinessCalendar(models.Model):
         process keeps it (itsm.config_cache) per calendar and updated_at; saving a calendar or
         one of its days drops every process's copy.
         """
-        return cached(("sla.calendar-spec", self.pk, self.updated_at), self._build_spec)
+        key = ("sla.calendar-spec", self.pk, self.updated_at)
+        return cached(key, self._build_spec, lasting=True)
 
     def _build_spec(self) -> CalendarSpec:
         days = list(self.days.values_list("date", "kind"))
