@@ -80,7 +80,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         token = (
-            ApiToken.objects.select_related("user", "user__client")
+            # The site too: filing a ticket (the API's busiest write) needs the requester's.
+            ApiToken.objects.select_related("user", "user__client", "user__site")
             .filter(key_hash=api_token_hash(key))
             .first()
         )

@@ -49,9 +49,12 @@ def renderer_register(template: str, build: Callable[[dict], dict]) -> None:
     RENDERERS[template] = build
 
 
-def email_enqueue_rendered_later(emails: list[tuple[str, str, dict, str]]) -> list[OutboundEmail]:
+def email_enqueue_rendered_later(
+    emails: list[tuple[str, str, dict, str]], *, headers: dict[str, str] | None = None
+) -> list[OutboundEmail]:
     """Store many emails as (to, template, context ids, language) in one INSERT and one broker
-    message after commit; each is rendered by its sender, so the caller pays for neither."""
+    message after commit; each is rendered by its sender, so the caller pays for neither.
+    `headers` go on every one of them."""
     rows = OutboundEmail.objects.bulk_create(
         OutboundEmail(
             to=to,
@@ -61,6 +64,7 @@ def email_enqueue_rendered_later(emails: list[tuple[str, str, dict, str]]) -> li
             context=context,
             language=language,
             message_id=_message_id(),
+            headers=headers or {},
         )
         for to, template, context, language in emails
         if to

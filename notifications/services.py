@@ -34,7 +34,9 @@ def _staff(queryset, prefix: str = ""):
 
 
 def team_members(*, teams) -> list[User]:
-    return list(_staff(User.objects.filter(teams__in=teams)).distinct())
+    # Preferences joined in: notify() then reads no preference row for these people.
+    people = _staff(User.objects.filter(teams__in=teams)).distinct()
+    return list(people.select_related("notification_preference"))
 
 
 def serving_teams(*, client_id: int):
@@ -114,7 +116,7 @@ def notify(
             for ticket, person, key in wanted
         ]
     )
-    preferences = NotificationPreference.objects.in_bulk({p.pk for _t, p, _k in wanted})
+    preferences = _preferences(person for _t, person, _k in wanted)
     for ticket, person, key in wanted:
         if (key, person.pk) in mailed_elsewhere:
             continue
@@ -122,6 +124,20 @@ def notify(
         if preference.wants_email(kind, ticket.priority):
             _email(person, kind, ticket, actor)
     return rows
+
+
+def _preferences(people: Iterable[User]) -> dict[int, NotificationPreference | None]:
+    """Each person's preference row (None: none stored); one query for those not joined in."""
+    descriptor = User.notification_preference
+    known, unknown = {}, set()
+    for person in people:
+        if descriptor.is_cached(person):
+            known[person.pk] = descriptor.related.get_cached_value(person)
+        else:
+            unknown.add(person.pk)
+    if unknown:
+        known.update(NotificationPreference.objects.in_bulk(unknown))
+    return known
 
 
 def _email(person: User, kind: str, ticket: Ticket, actor: User | None) -> None:

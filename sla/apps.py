@@ -7,11 +7,28 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self):
-        from tickets.signals import ticket_changed
+        from tickets.signals import ticket_changed, ticket_creating
 
-        from .receivers import ticket_changed_receiver
+        from .receivers import ticket_changed_receiver, ticket_creating_receiver
 
+        ticket_creating.connect(ticket_creating_receiver, dispatch_uid="sla.clocks_plan")
         ticket_changed.connect(ticket_changed_receiver, dispatch_uid="sla.clocks_sync")
+
+        from itsm.config_cache import watch
+
+        from .models import (
+            BusinessCalendar,
+            CalendarDay,
+            EscalationRule,
+            ServiceTier,
+            TierAssignment,
+            TierTarget,
+        )
+
+        # New tickets read these from per-process copies (sla.tiers, sla.clocks).
+        watch(
+            BusinessCalendar, CalendarDay, ServiceTier, TierTarget, TierAssignment, EscalationRule
+        )
 
         from tickets.views import WORKSPACE_PANELS
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from clients.models import User
+from itsm.config_cache import cached
 from tickets.models import Ticket, TicketEvent
 from tickets.services import event_record
 
@@ -24,7 +25,7 @@ from .schedule import (
     pause_entry,
     reschedule,
 )
-from .tiers import tier_for, tier_target
+from .tiers import tier_for, tier_for_new_ticket, tier_target, tier_target_cached
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,17 @@ def rules_matching(clock: SlaClock, rules: Iterable[EscalationRule]) -> list[Esc
     ]
 
 
-def pending_percents_by_kind(clocks: list[SlaClock]) -> dict[str, list[int]]:
-    """Percents of active percent rules not yet fired, per clock kind (one query if none)."""
-    rules = list(
+def _percent_rules() -> list[EscalationRule]:
+    return list(
         EscalationRule.objects.filter(is_active=True, trigger=EscalationRule.Trigger.PERCENT)
     )
+
+
+def pending_percents_by_kind(
+    clocks: list[SlaClock], *, rules: list[EscalationRule] | None = None
+) -> dict[str, list[int]]:
+    """Percents of active percent rules not yet fired, per clock kind (one query if none)."""
+    rules = _percent_rules() if rules is None else rules
     if not rules:
         return {}
     saved = [clock.pk for clock in clocks if clock.pk]
@@ -69,18 +76,30 @@ def _target_minutes(target: TierTarget, kind: str) -> int:
     return target.resolution_minutes
 
 
-def clocks_start(*, ticket: Ticket, now: datetime) -> list[SlaClock]:
-    """Start the response and resolution clocks of a new ticket under the tier that applies."""
-    tier = tier_for(ticket=ticket)
+# Clocks planned for a ticket not inserted yet (clocks_plan), saved by clocks_start.
+PLANNED = "_sla_planned_clocks"
+
+
+def clocks_plan(*, ticket: Ticket, now: datetime) -> list[SlaClock]:
+    """The clocks a new ticket gets, unsaved, and its sla_due_at set from them.
+
+    Runs before the ticket row is inserted (tickets' ticket_creating signal), so the row is
+    written once with its due instant. Reads tiers, targets and rules from this process's
+    copies (itsm.config_cache): a warm process plans without a query.
+    """
+    tier = tier_for_new_ticket(ticket=ticket)
     if tier is None:
-        log.warning("no tier applies to %s and no default tier exists: no SLA", ticket.reference)
+        log.warning(
+            "no tier applies to a ticket of client %s and no default tier exists: no SLA",
+            ticket.client_id,
+        )
+        setattr(ticket, PLANNED, [])
         return []
-    target = tier_target(tier=tier, priority=ticket.priority)
+    target = tier_target_cached(tier=tier, priority=ticket.priority)
     spec = tier.calendar.spec()
     clocks = [
         SlaClock(
             client_id=ticket.client_id,
-            ticket=ticket,
             kind=kind,
             tier=tier,
             tier_name=tier.name,
@@ -92,9 +111,29 @@ def clocks_start(*, ticket: Ticket, now: datetime) -> list[SlaClock]:
         )
         for kind in SlaClock.Kind.values
     ]
-    pending = pending_percents_by_kind(clocks)
+    rules = cached(("sla.percent-rules",), _percent_rules)
+    pending = pending_percents_by_kind(clocks, rules=rules)
     for clock in clocks:
         reschedule(clock, spec, pending.get(clock.kind, ()), now=now)
+    ticket.sla_due_at = min((clock.due_at for clock in clocks if clock.is_running), default=None)
+    setattr(ticket, PLANNED, clocks)
+    return clocks
+
+
+def clocks_start(*, ticket: Ticket, now: datetime) -> list[SlaClock]:
+    """Start the response and resolution clocks of a new ticket under the tier that applies.
+
+    Saves the clocks clocks_plan prepared before the insert (one INSERT for both); plans them
+    now for a ticket inserted without that step.
+    """
+    clocks = ticket.__dict__.pop(PLANNED, None)
+    if clocks is None:
+        stored_due = ticket.sla_due_at
+        clocks = clocks_plan(ticket=ticket, now=now)
+        ticket.__dict__.pop(PLANNED, None)
+        ticket.sla_due_at = stored_due  # what the row holds, so the write below updates it
+    for clock in clocks:
+        clock.ticket = ticket
     SlaClock.objects.bulk_create(clocks)
     ticket_sla_due_write(ticket, clocks)
     return clocks

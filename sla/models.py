@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Site, Team, validate_time_zone
+from itsm.config_cache import cached
 from tickets.models import Priority, Ticket
 
 from .calendar import CalendarError, CalendarSpec, DayHours, Pause, parse_intervals, validate_spec
@@ -19,10 +20,6 @@ from .querysets import ProviderRowQuerySet, SlaClockQuerySet
 
 WEEKDAY_FIELDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS_HELP = _('Working hours, e.g. "09:00-12:00, 13:00-18:00"; blank means a day off.')
-
-# Built specs per calendar id, kept while the calendar's updated_at is unchanged: building one
-# reads hundreds of CalendarDay rows, and every clock change needs it.
-_SPECS: dict[int, tuple[datetime, CalendarSpec]] = {}
 
 
 def calendar_error_text(exc: CalendarError) -> str:
@@ -103,21 +100,22 @@ class BusinessCalendar(models.Model):
     def spec(self) -> CalendarSpec:
         """The pure CalendarSpec; rebuilt (one query for the days) only after the calendar changed.
 
-        Whoever edits CalendarDay rows saves the calendar afterwards so updated_at moves on.
+        Building one reads hundreds of CalendarDay rows and every clock change needs it, so each
+        process keeps it (itsm.config_cache) per calendar and updated_at; saving a calendar or
+        one of its days drops every process's copy.
         """
-        cached = _SPECS.get(self.pk)
-        if cached is not None and cached[0] == self.updated_at:
-            return cached[1]
+        key = ("sla.calendar-spec", self.pk, self.updated_at)
+        return cached(key, self._build_spec, lasting=True)
+
+    def _build_spec(self) -> CalendarSpec:
         days = list(self.days.values_list("date", "kind"))
-        spec = CalendarSpec(
+        return CalendarSpec(
             tz=self.time_zone,
             week=self.week_hours(),
             holidays=frozenset(day for day, kind in days if kind == CalendarDay.Kind.HOLIDAY),
             extra_workdays=frozenset(day for day, kind in days if kind == CalendarDay.Kind.WORKDAY),
             makeup_hours=parse_intervals(self.makeup_hours),
         )
-        _SPECS[self.pk] = (self.updated_at, spec)
-        return spec
 
 
 class CalendarDay(models.Model):

@@ -7,6 +7,13 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
+        from itsm.config_cache import watch
+        from itsm.outbox import renderer_register
+
         from . import queue_lists
+        from .models import PriorityRule
+        from .notifications import CREATED, created_email_context
 
         queue_lists.connect()
+        watch(PriorityRule)  # priority_for reads the matrix from per-process copies
+        renderer_register(CREATED, created_email_context)

@@ -4,8 +4,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from clients.models import User
 from itsm.links import absolute_reverse
-from itsm.outbox import email_enqueue, mail_domain
+from itsm.outbox import email_enqueue, email_enqueue_rendered_later, mail_domain
+
+from .models import Ticket
+
+CREATED = "tickets/email/created.txt"
 
 
 def _link(person, ticket) -> str:
@@ -46,7 +51,21 @@ def _send(person, ticket, template: str, **context) -> None:
 
 
 def ticket_created(ticket) -> None:
-    _send(ticket.requester, ticket, "created")
+    """Stored with ids and rendered by the sender: filing a ticket pays for no template."""
+    person = ticket.requester
+    if person is None or not person.email or not person.is_active:
+        return
+    email_enqueue_rendered_later(
+        [(person.email, CREATED, {"ticket": ticket.pk, "person": person.pk}, person.language)],
+        headers=thread_headers(ticket),
+    )
+
+
+def created_email_context(ids: dict) -> dict:
+    """The confirmation's context, read when it is sent (outbox RENDERERS)."""
+    ticket = Ticket.objects.get(pk=ids["ticket"])
+    person = User.objects.get(pk=ids["person"])
+    return {"ticket": ticket, "person": person, "link": _link(person, ticket)}
 
 
 def ticket_replied(ticket, event) -> None:

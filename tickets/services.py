@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
+from itsm.config_cache import cached
 from itsm.exceptions import ApplicationError, ConflictError
 from itsm.tenancy import Role
 
@@ -36,14 +37,24 @@ from .models import (
     TimeEntry,
     Urgency,
 )
-from .signals import ticket_assigned, ticket_changed, ticket_rated
+from .signals import ticket_assigned, ticket_changed, ticket_creating, ticket_rated
 from .workflow import ensure_transition_allowed
 
 
+def _priority_matrix() -> dict[tuple[int, int], int]:
+    return {
+        (impact, urgency): priority
+        for impact, urgency, priority in PriorityRule.objects.values_list(
+            "impact", "urgency", "priority"
+        )
+    }
+
+
 def priority_for(*, impact: int, urgency: int) -> int:
-    rule = PriorityRule.objects.filter(impact=impact, urgency=urgency).first()
-    if rule is not None:
-        return rule.priority
+    # The matrix is read from this process's copy (itsm.config_cache; PriorityRule is watched).
+    priority = cached(("tickets.priority-matrix",), _priority_matrix).get((impact, urgency))
+    if priority is not None:
+        return priority
     # Matrix cell missing (admin deleted it): fall back to the ITIL default shape.
     return min(4, max(1, impact + urgency - 1))
 
@@ -217,12 +228,9 @@ def ticket_create(
     if not subject or not description:
         raise ApplicationError(_("Subject and description are both required."))
     checked = [(upload, check_upload(upload)) for upload in files]
-    number, reference = ticket_reference_allocate(client=client)
     ticket = Ticket(
         client=client,
         site=site,
-        number=number,
-        reference=reference,
         requester=requester,
         created_by=actor,
         channel=channel,
@@ -233,10 +241,15 @@ def ticket_create(
         subject=subject,
         description=description,
     )
+    # Receivers fill fields before the single INSERT (the SLA engine: sla_due_at).
+    ticket_creating.send(Ticket, ticket=ticket, now=now)
+    # Last before the insert: the counter's row lock queues this client's other creations
+    # until commit, so nothing that can run earlier runs after it.
+    ticket.number, ticket.reference = ticket_reference_allocate(client=client)
     # Inputs were checked above; full_clean() would add six uniqueness/existence queries.
     ticket.save(force_insert=True)
     event = event_record(
-        ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=reference
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED, new_value=ticket.reference
     )
     for upload, content_type in checked:
         _attachment_store(
@@ -799,7 +812,9 @@ def ticket_create_once(
     if seen is None:
         try:
             with transaction.atomic():
-                ticket = ticket_create(actor=actor, **fields)
+                # Unwrapped: this block is the transaction, a savepoint inside it buys nothing
+                # (any error rolls all of it back) and costs two round trips.
+                ticket = ticket_create.__wrapped__(actor=actor, **fields)
                 CreateRequest.objects.create(
                     user=actor, key=key, fingerprint=fingerprint, ticket=ticket
                 )

@@ -2,6 +2,11 @@
 
 from django.dispatch import Signal
 
+# Sent inside the creating transaction just before a new ticket's row is inserted; receivers
+# may fill fields of the row (the SLA engine plans the clocks and sets sla_due_at).
+# kwargs: ticket (no pk yet), now
+ticket_creating = Signal()
+
 # Sent inside the writing transaction after a ticket row changed.
 # kwargs: ticket, actor, change ("created", "status", "priority", "reply", "reopened", ...), now
 ticket_changed = Signal()

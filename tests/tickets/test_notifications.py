@@ -82,6 +82,7 @@ def test_unreachable_broker_keeps_ticket_and_mail_is_sent_later(
         raise ConnectionRefusedError("redis://127.0.0.1:6379 refused")
 
     monkeypatch.setattr(tasks.outbound_email_send, "delay", broker_down)
+    monkeypatch.setattr(tasks.outbound_emails_send, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(user_a1).post(
             "/portal/tickets/new/",
