@@ -59,6 +59,7 @@ class AuditEvent(models.Model):
         CLIENT_STATUS = "client_status", _("Client status changed")
         TEAM_MEMBERS = "team_members", _("Team members changed")
         TEAM_CLIENTS = "team_clients", _("Team's clients changed")
+        ROBOT_CHANGED = "robot_changed", _("Group robot added, changed or removed")
         REPORT_DOWNLOAD = "report_download", _("Monthly report downloaded")
         DASHBOARD_EXPORT = "dashboard_export", _("Dashboard CSV exported")
         AUDIT_EXPORT = "audit_export", _("Audit log exported")

@@ -20,13 +20,14 @@ from allauth.mfa.signals import (
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from clients import hooks
 from clients.models import Client, Team, User
 from itsm.params import clean_text
+from robots.models import EVENT_FIELDS, RobotTarget
 
 from .models import AuditEvent
 from .services import audit_record
@@ -226,3 +227,55 @@ on_team_members = _team_change(Action.TEAM_MEMBERS, "members")
 on_team_clients = _team_change(Action.TEAM_CLIENTS, "clients")
 m2m_changed.connect(on_team_members, sender=Team.members.through, dispatch_uid="audit_team_m")
 m2m_changed.connect(on_team_clients, sender=Team.clients.through, dispatch_uid="audit_team_c")
+
+
+# Group robots decide where alerts about clients' tickets go: every door (page, admin, service)
+# that adds, changes or removes one is recorded. The URL and secret are credentials: only the
+# fact that they changed is kept, never their values.
+ROBOT_FIELDS = ("name", "vendor", "language", "is_active", *EVENT_FIELDS.values())
+ROBOT_SECRETS = ("url", "secret")
+
+
+def _robot_state(robot: RobotTarget) -> dict:
+    return {name: getattr(robot, name) for name in (*ROBOT_FIELDS, *ROBOT_SECRETS)}
+
+
+def _robot_label(robot: RobotTarget) -> dict:
+    return {"robot": robot.name, "team": robot.team.name, "vendor": robot.vendor}
+
+
+@receiver(pre_save, sender=RobotTarget)
+def remember_robot(sender, instance, raw=False, **kwargs):
+    if raw or not instance.pk:
+        return
+    before = RobotTarget.objects.filter(pk=instance.pk).first()
+    instance._audit_before = _robot_state(before) if before else None
+
+
+@receiver(post_save, sender=RobotTarget)
+def record_robot(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = instance.__dict__.pop("_audit_before", None)
+    now = _robot_state(instance)
+    if created or before is None:
+        changes = {**_robot_label(instance), "change": "added"}
+        changes.update({name: now[name] for name in ROBOT_FIELDS})
+    else:
+        changed = {
+            name: [before[name], now[name]] for name in ROBOT_FIELDS if before[name] != now[name]
+        }
+        changed.update({name: "changed" for name in ROBOT_SECRETS if before[name] != now[name]})
+        if not changed:
+            return
+        changes = {**_robot_label(instance), "change": "changed", **changed}
+    audit_record(actor=None, action=Action.ROBOT_CHANGED, changes=changes)
+
+
+@receiver(post_delete, sender=RobotTarget)
+def record_robot_removed(sender, instance, **kwargs):
+    audit_record(
+        actor=None,
+        action=Action.ROBOT_CHANGED,
+        changes={**_robot_label(instance), "change": "removed"},
+    )

@@ -97,8 +97,9 @@ def robot_target_update(
 @transaction.atomic
 def robot_target_set_active(*, actor: User, target: RobotTarget, active: bool) -> RobotTarget:
     ensure_can_manage(actor, target.team)
-    RobotTarget.objects.filter(pk=target.pk).update(is_active=active)
+    target = RobotTarget.objects.select_for_update().get(pk=target.pk)
     target.is_active = active
+    target.save()  # a save, not an update: the audit log hears it
     return target
 
 

@@ -184,3 +184,35 @@ def test_admin_is_view_only(login, admin_user):
     assert web.get(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
     web.post(reverse("admin:audit_auditevent_change", args=[event.pk]), {"action": "login_failed"})
     assert list(AuditEvent.objects.values_list("action", flat=True)) == [Action.LOGIN]
+
+
+def test_group_robots_added_changed_switched_off_and_removed(client, agent_a):
+    """Every door through the model's save/delete; the key-bearing URL and the secret never in
+    the log, only that they changed."""
+    from robots.models import RobotTarget
+
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=audit-secret-key-1"
+    client.force_login(agent_a)
+    team = agent_a.teams.get()
+    data = {
+        "team": team.pk,
+        "name": "Duty",
+        "vendor": "wecom",
+        "url": url,
+        "language": "zh-hans",
+        "on_urgent_ticket": "on",
+        "is_active": "on",
+    }
+    assert client.post(reverse("robots:robot-new"), data, REMOTE_ADDR=IP).status_code == 302
+    robot = RobotTarget.objects.get()
+    data.update(name="Duty desk", url=url.replace("-1", "-2"))
+    client.post(reverse("robots:robot-edit", args=[robot.pk]), data, REMOTE_ADDR=IP)
+    client.post(reverse("robots:robot-toggle", args=[robot.pk]), REMOTE_ADDR=IP)
+    RobotTarget.objects.get().delete()
+    rows = list(AuditEvent.objects.filter(action="robot_changed").order_by("id"))
+    assert [row.changes["change"] for row in rows] == ["added", "changed", "changed", "removed"]
+    assert rows[0].actor == agent_a and rows[0].ip == IP
+    assert rows[0].changes["on_urgent_ticket"] is True and rows[0].changes["team"] == team.name
+    assert rows[1].changes["name"] == ["Duty", "Duty desk"] and rows[1].changes["url"] == "changed"
+    assert rows[2].changes["is_active"] == [True, False]
+    assert all("audit-secret-key" not in str(row.changes) for row in rows)
