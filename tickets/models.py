@@ -167,7 +167,8 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["client", "status", "created_at"], name="ticket_client_status"),
-            models.Index(fields=["requester", "created_at"], name="ticket_requester"),
+            # "My tickets" reads newest first (-created_at, -id): the index scanned backwards.
+            models.Index(fields=["requester", "created_at", "id"], name="ticket_requester"),
             models.Index(fields=["site", "created_at"], name="ticket_site"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee"),
             models.Index(
