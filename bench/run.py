@@ -29,6 +29,7 @@ SCRIPTS = (
     "bench_business_time.py",
     "bench_sla_sweep.py",
     "bench_dashboards.py",
+    "bench_satisfaction.py",
     "bench_monthly_report.py",
 )
 

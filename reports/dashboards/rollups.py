@@ -17,7 +17,7 @@ from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from clients.models import Client
@@ -135,18 +135,18 @@ def compute_client(client: Client, ranges: Ranges) -> tuple[list[DailyRollup], l
         .values_list("ticket_id", "old_value", "new_value", "created_at")
         .iterator(chunk_size=CHUNK)
     )
-    ratings = list(
-        Rating.objects.filter(client=client, ticket__resolved_at__isnull=False)
-        .filter(_q_in("ticket__resolved_at", ranges))
-        .values_list("ticket_id", "score")
-        .iterator(chunk_size=CHUNK)
+    # Ratings are counted through their requests, on the day the request was sent (a
+    # resolution's day, which has a status event, so the refresh rewrites it when the request
+    # is answered or its rating superseded later): sent, answered, and the ticket's latest
+    # rating only - the satisfaction section's definitions.
+    superseded = Rating.objects.filter(
+        ticket_id=OuterRef("ticket_id"), resolution__gt=OuterRef("resolution")
     )
-    # A rating request counts on the day it was sent (a resolution's day, which has a status
-    # event, so the refresh rewrites it when the request is answered later).
     requests = list(
         CsatRequest.objects.filter(client=client)
         .filter(_q_in("sent_at", ranges))
-        .values_list("ticket_id", "sent_at", "answered_at")
+        .annotate(superseded=Exists(superseded))
+        .values_list("ticket_id", "sent_at", "answered_at", "rating__score", "superseded")
         .iterator(chunk_size=CHUNK)
     )
     # Dimensions of every ticket a fact refers to; the tier is the resolution clock's.
@@ -212,16 +212,14 @@ def compute_client(client: Client, ranges: Ranges) -> tuple[list[DailyRollup], l
             cells.add(stopped_at, dims(tid), f"{prefix}_minutes_sum", minutes)
             cells.add(stopped_at, dims(tid), f"{prefix}_h{hist_bucket(minutes)}")
             cells.maximum(stopped_at, dims(tid), f"{prefix}_minutes_max", minutes)
-    for tid, score in ratings:
-        resolved_at = dims_rows[tid][5] if tid in dims_rows else None
-        if tid in tickets and cells.counts(resolved_at):
-            cells.add(resolved_at, dims(tid), "rated")
-            cells.add(resolved_at, dims(tid), "score_sum", score)
-            cells.add(resolved_at, dims(tid), f"score_{score}")
-    for tid, sent_at, answered_at in requests:
+    for tid, sent_at, answered_at, score, is_superseded in requests:
         cells.add(sent_at, dims(tid), "csat_sent")
         if answered_at is not None:
             cells.add(sent_at, dims(tid), "csat_answered")
+        if score is not None and not is_superseded:
+            cells.add(sent_at, dims(tid), "rated")
+            cells.add(sent_at, dims(tid), "score_sum", score)
+            cells.add(sent_at, dims(tid), f"score_{score}")
     _repeat_contacts(client, tickets, cells, dims, ranges)
     rows = [
         DailyRollup(

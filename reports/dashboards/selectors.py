@@ -37,6 +37,13 @@ SERIES_FIELDS = (
     "res_breached",
     "rated",
     "score_sum",
+    "score_1",
+    "score_2",
+    "score_3",
+    "score_4",
+    "score_5",
+    "csat_sent",
+    "csat_answered",
 )
 
 
