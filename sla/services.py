@@ -424,12 +424,24 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
         events += clock_events
         firings += clock_firings
         flagged += bool(clock_events or clock_firings)
-    SlaClock.objects.bulk_update(next_checks, ["next_check_at"])
+    _next_checks_save(next_checks)
     TicketEvent.objects.bulk_create(events)
     clocks_warned.send(SlaClock, clocks=[c for c in clocks if c.pk in warned], now=now)
     clocks_breached.send(SlaClock, clocks=[c for c in clocks if c.pk in breached], now=now)
     escalation.escalate(firings=firings, now=now)
     return flagged
+
+
+def _next_checks_save(clocks: list[SlaClock]) -> None:
+    """Store each clock's next check. Clocks left with none (breached, nothing pending: the
+    usual outcome of a sweep) take one plain UPDATE; bulk_update's per-row CASE costs about
+    0.2 ms a clock to build, most of a 1,000-breach sweep's Python time."""
+    done = [clock.pk for clock in clocks if clock.next_check_at is None]
+    if done:
+        SlaClock.objects.filter(pk__in=done).update(next_check_at=None)
+    later = [clock for clock in clocks if clock.next_check_at is not None]
+    if later:
+        SlaClock.objects.bulk_update(later, ["next_check_at"])
 
 
 def flag_set(flag: str, instant: str, ids: list[int], now: datetime, *, strict: bool) -> set[int]:
