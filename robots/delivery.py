@@ -16,8 +16,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
+
+from itsm.outbox import due_filter
 
 from .models import RobotMessage
 from .vendors import answer_error, request_for
@@ -73,10 +75,6 @@ def messages_dispatch(message_ids: list[int]) -> None:
         log.warning(
             "broker unreachable, %s robot messages left for the drain: %s", len(message_ids), exc
         )
-
-
-def due_filter(now) -> Q:
-    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
 def message_claim(*, message_id: int, now) -> RobotMessage | None:

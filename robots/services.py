@@ -44,6 +44,13 @@ def _save(target: RobotTarget) -> RobotTarget:
     return target
 
 
+def _apply(target: RobotTarget, settings: dict) -> None:
+    for name, value in settings.items():
+        if name not in SETTINGS:
+            raise TypeError(f"unknown robot setting {name}")
+        setattr(target, name, value)
+
+
 def _checked_url(vendor: str, url: str) -> str:
     if vendor not in Vendor.values:
         raise ApplicationError(_("Choose the kind of robot."))
@@ -61,10 +68,7 @@ def robot_target_create(
     target = RobotTarget(
         team=team, vendor=vendor, url=_checked_url(vendor, url), secret=secret.strip()
     )
-    for name, value in settings.items():
-        if name not in SETTINGS:
-            raise TypeError(f"unknown robot setting {name}")
-        setattr(target, name, value)
+    _apply(target, settings)
     return _save(target)
 
 
@@ -87,10 +91,7 @@ def robot_target_update(
         target.secret = ""
     elif secret.strip():
         target.secret = secret.strip()
-    for name, value in settings.items():
-        if name not in SETTINGS:
-            raise TypeError(f"unknown robot setting {name}")
-        setattr(target, name, value)
+    _apply(target, settings)
     return _save(target)
 
 
