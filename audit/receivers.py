@@ -86,7 +86,11 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
             subject_user=subject,
             actor_label=login,
             request=request,
-            changes={"login": login, "failures": recent, "window_seconds": period.seconds},
+            changes={
+                "login": login,
+                "failures": recent,
+                "window_seconds": int(period.total_seconds()),
+            },
             now=now,
         )
 
@@ -208,7 +212,7 @@ def record_client(sender, instance, created, raw=False, **kwargs):
     )
 
 
-def _team_change(action, label):
+def _team_change(audit_action, label):
     def handler(sender, instance, action: str, reverse, pk_set, **kwargs):
         if action not in ("post_add", "post_remove", "post_clear") or reverse:
             return
@@ -219,7 +223,6 @@ def _team_change(action, label):
             changes={"team": instance.name, label: {verb: sorted(pk_set or [])}},
         )
 
-    audit_action = action
     return handler
 
 

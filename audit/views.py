@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from itsm.paging import page_of
+from itsm.spreadsheet import cell_row
 
 from . import selectors
 from .models import AuditEvent
@@ -49,14 +50,16 @@ def _csv_rows(rows):
     )
     for event in rows.iterator(chunk_size=1000):
         yield writer.writerow(
-            [
-                event.at.isoformat(),
-                event.action,
-                event.actor_label,
-                event.subject_user.get_username() if event.subject_user else "",
-                event.ip or "",
-                event.changes_text,
-            ]
+            cell_row(
+                [
+                    event.at.isoformat(),
+                    event.action,
+                    event.actor_label,
+                    event.subject_user.get_username() if event.subject_user else "",
+                    event.ip or "",
+                    event.changes_text,
+                ]
+            )
         )
 
 

@@ -30,8 +30,12 @@ class ClientEmailDomain(models.Model):
         return f"{self.domain} → {self.client}"
 
     def save(self, *args, **kwargs):
-        self.domain = self.domain.strip().lower().lstrip("@")
+        self.clean()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the unique check of forms (admin): "@Example.com" is the stored "example.com".
+        self.domain = self.domain.strip().lower().lstrip("@")
 
 
 class InboundEmail(models.Model):

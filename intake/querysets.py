@@ -17,9 +17,6 @@ class InboundEmailQuerySet(TenantQuerySet):
         # Unassigned rows (unknown senders) have no client yet: every agent may triage them.
         return self.filter(Q(client__in=user.served_client_ids()) | Q(client__isnull=True))
 
-    def waiting(self):
-        return self.filter(status="triage")
-
 
 class ClientEmailDomainQuerySet(TenantQuerySet):
     pass

@@ -72,9 +72,23 @@ def _entries(kind: str) -> dict:
         return _state[kind]
 
 
-# On the outermost atomic block of a transaction that wrote a watched setting: the entries
-# loaded since, which end with the transaction.
-CHANGED = "_config_entries"
+class _Publish:
+    """The after-commit step of a transaction that wrote a watched setting. It also holds what
+    that transaction loaded since the write, so those copies end with the transaction: on
+    commit, on rollback, or with the savepoint that made the write."""
+
+    def __init__(self):
+        self.entries: dict = {}
+
+    def __call__(self) -> None:
+        _publish()
+
+
+def _pending() -> _Publish | None:
+    for _savepoints, func, _robust in connection.run_on_commit:
+        if isinstance(func, _Publish):
+            return func
+    return None
 
 
 def cached(key: tuple, load: Callable[[], T], *, lasting: bool = False) -> T:
@@ -84,10 +98,8 @@ def cached(key: tuple, load: Callable[[], T], *, lasting: bool = False) -> T:
     not reloaded after MAX_AGE, only when the shared version changes (pages that read it keep
     a constant query count however long a process runs).
     """
-    blocks = connection.atomic_blocks
-    entries = getattr(blocks[0], CHANGED, None) if blocks else None
-    if entries is None:
-        entries = _entries("lasting" if lasting else "entries")
+    pending = _pending() if connection.in_atomic_block else None
+    entries = pending.entries if pending else _entries("lasting" if lasting else "entries")
     try:
         return entries[key]
     except KeyError:
@@ -107,11 +119,14 @@ def _publish() -> None:
 
 
 def config_changed() -> None:
-    """A watched setting was written: this process forgets now, every process after commit."""
+    """A watched setting was written: this process forgets now, every process after commit
+    (one publication per transaction however many rows it writes)."""
     forget_local()
-    if connection.atomic_blocks:
-        setattr(connection.atomic_blocks[0], CHANGED, {})
-    transaction.on_commit(_publish)
+    pending = _pending() if connection.in_atomic_block else None
+    if pending is not None:
+        pending.entries.clear()
+    else:
+        transaction.on_commit(_Publish())
 
 
 def _on_write(sender, **kwargs) -> None:

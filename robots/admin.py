@@ -46,16 +46,15 @@ class RobotTargetAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        url = (data.get("url") or "").strip()
-        if url:
+        # An empty field keeps the stored URL, which is checked again: the kind may have changed.
+        url = (data.get("url") or "").strip() or self.instance.url
+        if not url:
+            self.add_error("url", _("Enter the robot's webhook URL."))
+        else:
             try:
                 data["url"] = validate_url(data.get("vendor", ""), url)
             except ValidationError as exc:
                 self.add_error("url", exc)
-        elif self.instance.pk:
-            data["url"] = self.instance.url
-        else:
-            self.add_error("url", _("Enter the robot's webhook URL."))
         data["secret"] = (data.get("secret") or "").strip() or self.instance.secret
         return data
 

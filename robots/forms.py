@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import LANGUAGE_CHOICES
 from itsm.forms import Form
 
-from .models import EVENT_FIELDS, RobotTarget, Vendor
+from .models import EVENT_FIELDS, SETTINGS, RobotTarget, Vendor
 
 EVENTS = list(EVENT_FIELDS.values())
 
@@ -44,10 +44,7 @@ class RobotTargetForm(Form):
         if target is not None:
             kwargs.setdefault(
                 "initial",
-                {
-                    name: getattr(target, name)
-                    for name in ["name", "language", "is_active", *EVENTS]
-                },
+                {name: getattr(target, name) for name in SETTINGS},
             )
         else:
             kwargs.setdefault(
@@ -78,4 +75,4 @@ class RobotTargetForm(Form):
 
     def settings(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in ["name", "language", "is_active", *EVENTS]}
+        return {name: data[name] for name in SETTINGS}

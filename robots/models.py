@@ -33,6 +33,8 @@ EVENT_FIELDS = {
     Event.COMPLAINT: "on_complaint",
     Event.LOW_RATING: "on_low_rating",
 }
+# What a robot's owner chooses (besides its kind, URL and secret).
+SETTINGS = ("name", "language", "is_active", *EVENT_FIELDS.values())
 
 
 class RobotTarget(models.Model):

@@ -14,10 +14,8 @@ from itsm.exceptions import ApplicationError
 from itsm.tenancy import sees_everything
 
 from .delivery import messages_dispatch, messages_enqueue
-from .models import EVENT_FIELDS, Event, RobotMessage, RobotTarget, Vendor
+from .models import SETTINGS, Event, RobotMessage, RobotTarget, Vendor
 from .vendors import validate_url
-
-SETTINGS = ("name", "language", "is_active", *EVENT_FIELDS.values())
 
 
 def can_manage(actor: User, team: Team) -> bool:

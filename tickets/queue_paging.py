@@ -10,7 +10,7 @@ The key is the queue order (sla_due_at ascending with NULLs last, priority, crea
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.db.models import F, Func, Q, Value
@@ -52,11 +52,13 @@ def cursor_of(row) -> str:
 
 
 def parse_instant(text: str) -> datetime | None:
+    """An aware instant a key carries, or None; one that has no UTC equivalent (year 9999 at
+    -14:00) is junk too, not an OverflowError later in the query."""
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        return value.astimezone(UTC) if value.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo is not None else None
 
 
 def parse_cursor(raw) -> tuple | None:

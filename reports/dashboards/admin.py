@@ -2,15 +2,9 @@
 
 from django.contrib import admin
 
+from reports.admin import ReadOnlyAdmin
+
 from .models import BreachEntry, DailyRollup, MonthlyRollup, RollupState
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DailyRollup)

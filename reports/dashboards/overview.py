@@ -31,12 +31,7 @@ RISK_WORSENING_POINTS = 5
 RISK_WORSENING_PENALTY = 10
 RISK_VIA_CLIENT_WEIGHT = 5
 RISK_VIA_CLIENT_CAP = 30
-OVERVIEW_FIELDS = (
-    *SERIES_FIELDS,
-    *(f"score_{s}" for s in range(1, 6)),
-    "csat_sent",
-    "csat_answered",
-)
+OVERVIEW_FIELDS = SERIES_FIELDS  # the series' counters carry every rating figure
 
 
 def risk_score(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from itsm.spreadsheet import cell_row
+
 from . import charts
 
 
@@ -29,7 +31,9 @@ class Table:
         writer = csv.writer(out)
         writer.writerow([label for _k, label in self.columns])
         for row in self.rows:
-            writer.writerow(["" if row.get(k) is None else row.get(k) for k, _l in self.columns])
+            writer.writerow(
+                cell_row("" if row.get(k) is None else row.get(k) for k, _l in self.columns)
+            )
         return out.getvalue()
 
 

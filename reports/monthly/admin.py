@@ -2,16 +2,12 @@
 
 from django.contrib import admin
 
+from reports import admin as reports_admin
+
 from .models import MonthlyReport, ReportAction
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+class ReadOnlyAdmin(reports_admin.ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 

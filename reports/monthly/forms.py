@@ -56,11 +56,12 @@ def request_period(month: str | None, start: date | None, end: date | None) -> t
         try:
             year, number = (int(part) for part in month.split("-"))
             first = date(year, number, 1)
+            # Inside the try: December 9999 has no following month.
+            return first, add_months(first, 1) - timedelta(days=1)
         except ValueError:
             raise ApplicationError(
                 _("“%(value)s” is not a month; use YYYY-MM.") % {"value": month[:20]}
             ) from None
-        return first, add_months(first, 1) - timedelta(days=1)
     if not (start and end):
         raise ApplicationError(_("Choose a month, or both a first and a last day."))
     return start, end

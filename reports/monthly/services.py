@@ -210,6 +210,7 @@ def monthly_reports_generate_now(
             if month
             else previous_month(client, now)
         )
+        validate_period(start, end, today=client_today(client, now))  # as the page and API
         with transaction.atomic():
             report, created = _request(
                 actor=None,

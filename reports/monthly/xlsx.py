@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from itsm.spreadsheet import cell_row
+
 from .content import ReportContent
 
 BOLD = Font(bold=True)
@@ -38,8 +40,8 @@ def _complaints_sheet(workbook, content: ReportContent) -> None:
     the period and those open at its end, told apart by the first column."""
     figures = content.dashboard["sections"]["complaints"]["figures"]
     sheet = workbook.create_sheet("complaints")
-    sheet.append([_("Complaints")])
-    sheet.append([_("Figure"), _("Key"), _("Value")])
+    sheet.append(cell_row([_("Complaints")]))
+    sheet.append(cell_row([_("Figure"), _("Key"), _("Value")]))
     counts = (
         ("total", _("Complaints logged")),
         ("direct", _("Heard directly")),
@@ -47,16 +49,16 @@ def _complaints_sheet(workbook, content: ReportContent) -> None:
         ("via_client_share", _("Share via the client %")),
     )
     for key, label in counts:
-        sheet.append([label, key, figures[key]])
+        sheet.append(cell_row([label, key, figures[key]]))
     sheet.append([])
-    sheet.append([_("List")] + [str(label) for _k, label in COMPLAINT_COLUMNS])
+    sheet.append(cell_row([_("List")] + [str(label) for _k, label in COMPLAINT_COLUMNS]))
     lists = (
         (_("Resolved or closed in the period"), content.complaints["settled"]),
         (_("Open at the period's end"), content.complaints["open_at_end"]),
     )
     for name, rows in lists:
         for row in rows:
-            sheet.append([name] + [row[key] for key, _label in COMPLAINT_COLUMNS])
+            sheet.append(cell_row([name] + [row[key] for key, _label in COMPLAINT_COLUMNS]))
     for row in (1, 2, len(counts) + 4):
         for cell in sheet[row]:
             cell.font = BOLD
@@ -70,12 +72,14 @@ def render_xlsx(content: ReportContent, *, report) -> bytes:
     period = content.period
     # Row 1 names the report, row 2 the columns: the layout of every sheet of the workbook.
     summary.append(
-        [
-            _("Monthly service report"),
-            content.client.name,
-            f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}",
-            f"v{report.version}",
-        ]
+        cell_row(
+            [
+                _("Monthly service report"),
+                content.client.name,
+                f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}",
+                f"v{report.version}",
+            ]
+        )
     )
     summary.append([_("Figure"), _("Key"), _("Value")])
     labels = {
@@ -99,16 +103,16 @@ def render_xlsx(content: ReportContent, *, report) -> bytes:
     tables = list(content.tables.values())
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.key))
-        sheet.append([str(table.title)])
+        sheet.append(cell_row([str(table.title)]))
         sheet["A1"].font = BOLD
-        sheet.append([str(label) for _key, label in table.columns])
+        sheet.append(cell_row([str(label) for _key, label in table.columns]))
         for cell in sheet[2]:
             cell.font = BOLD
         for row in table.rows:
-            sheet.append([row.get(key) for key, _label in table.columns])
+            sheet.append(cell_row([row.get(key) for key, _label in table.columns]))
         sheet.column_dimensions["A"].width = 24
     incidents = workbook.create_sheet("incidents")
-    incidents.append([_("Notable incidents (breached P1/P2)")])
+    incidents.append(cell_row([_("Notable incidents (breached P1/P2)")]))
     columns = (
         ("reference", _("Ticket")),
         ("subject", _("Subject")),
@@ -117,14 +121,14 @@ def render_xlsx(content: ReportContent, *, report) -> bytes:
         ("breached_local", _("Breached at")),
         ("status", _("Status")),
     )
-    incidents.append([str(label) for _k, label in columns])
+    incidents.append(cell_row([str(label) for _k, label in columns]))
     for row in content.incidents:
-        incidents.append([row[key] for key, _label in columns])
+        incidents.append(cell_row([row[key] for key, _label in columns]))
     low = workbook.create_sheet("low-scores")
-    low.append([_("Low scores")])
-    low.append([_("Ticket"), _("Score"), _("Comment")])
+    low.append(cell_row([_("Low scores")]))
+    low.append(cell_row([_("Ticket"), _("Score"), _("Comment")]))
     for row in content.dashboard["sections"]["satisfaction"]["low_scores"]:
-        low.append([row["reference"], row["score"], row["comment"]])
+        low.append(cell_row([row["reference"], row["score"], row["comment"]]))
     _complaints_sheet(workbook, content)
     out = io.BytesIO()
     workbook.save(out)

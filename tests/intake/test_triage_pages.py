@@ -126,3 +126,16 @@ def test_raw_mail_is_invisible_to_client_side_people_even_of_its_client(
     for person in (user_a1, manager_a):
         assert not InboundEmail.objects.visible_to(person).exists()
     assert InboundEmail.objects.visible_to(agent_a).get() == domain_row_a
+
+
+def test_admin_adding_a_domain_already_known_in_another_spelling_is_refused(
+    client, admin_user, client_a, client_b
+):
+    ClientEmailDomain.objects.create(client=client_a, domain="huaxin.example.cn")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:intake_clientemaildomain_add"),
+        {"client": client_b.pk, "domain": "@HuaXin.Example.cn"},
+    )
+    assert response.status_code == 200  # the form again with the error, not a 500
+    assert ClientEmailDomain.objects.count() == 1

@@ -30,3 +30,11 @@ def test_default_is_last_month(client_a):
 def test_bad_month_is_refused(db):
     with pytest.raises(CommandError, match="not a month"):
         call_command("generate_monthly_reports", "--month", "2026-13")
+
+
+def test_december_9999_and_a_future_month_are_refused_like_on_the_page(client_a):
+    with pytest.raises(CommandError, match="not a month"):
+        call_command("generate_monthly_reports", "--month", "9999-12")
+    with pytest.raises(CommandError, match="not started"):
+        call_command("generate_monthly_reports", "--month", "2099-01")
+    assert not MonthlyReport.objects.exists()

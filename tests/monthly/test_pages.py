@@ -255,3 +255,9 @@ def test_api_answer_and_correct_by_serving_staff(
 def test_api_list_with_a_bad_client_filter_is_a_json_400(api_for, manager_a, bad):
     response = api_for(manager_a).get(f"/api/v1/reports/?client={bad}")
     assert response.status_code == 400 and "not a client id" in response.json()["detail"]
+
+
+def test_december_9999_is_a_400_not_a_500(client, client_a, manager_a):
+    client.force_login(manager_a)
+    response = client.post("/reports/monthly/", {"client": client_a.pk, "month": "9999-12"})
+    assert response.status_code == 400 and "is not a month" in response.content.decode()

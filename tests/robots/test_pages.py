@@ -258,3 +258,14 @@ def test_admin_form_keeps_the_secret_and_shows_deliveries(client, admin_user, ro
     )
     message.refresh_from_db()
     assert message.failed_at is None and message.attempts == 0 and message.next_attempt_at
+
+
+def test_admin_checks_the_kept_url_against_a_changed_kind(client, admin_user, robot_a):
+    """The page never changes a robot's kind; the admin may, and then the stored URL must fit."""
+    client.force_login(admin_user)
+    url = reverse("admin:robots_robottarget_change", args=[robot_a.pk])
+    data = form_data(name=robot_a.name, url="", vendor="dingtalk")
+    data.update(team=robot_a.team_id)
+    assert client.post(url, data).status_code == 200  # the form again, with the error
+    robot_a.refresh_from_db()
+    assert robot_a.vendor == "wecom" and robot_a.url == WECOM

@@ -197,3 +197,20 @@ def test_a_change_saved_by_another_process_reaches_this_one_within_seconds(user_
     clock = config_cache.time.monotonic() + config_cache.CHECK_SECONDS
     monkeypatch.setattr(config_cache.time, "monotonic", lambda: clock)
     assert response_target(user_a1) == 45
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decorated_function_that_changes_a_setting_keeps_nothing_past_its_transaction():
+    """@transaction.atomic reuses one Atomic object for every call: what one call loaded after
+    its change must not be served to a later call, which reads the process's copies."""
+    loads = iter(["first", "second"])
+
+    @transaction.atomic
+    def read(*, change: bool):
+        if change:
+            config_cache.config_changed()
+        return config_cache.cached(("test.decorated",), lambda: next(loads))
+
+    assert read(change=True) == "first"
+    config_cache.forget_local()  # e.g. the shared version moved since
+    assert read(change=False) == "second"

@@ -85,6 +85,9 @@ def test_links_keep_the_filters(queue):
         "-~0~2026-01-01T00:00:00+00:00~1",
         "\x00",
         "a" * 5000,
+        # Instants with no UTC equivalent.
+        "9999-12-31T23:00:00-14:00~1~2026-01-01T00:00:00+00:00~1",
+        "-~1~0001-01-01T00:00:00+14:00~1",
     ],
 )
 def test_a_bad_key_is_ignored_never_an_error(queue, key, login, agent_a):

@@ -31,9 +31,11 @@ class Command(BaseCommand):
         now = timezone.now()
         # Figures come from the dashboards' roll-ups: bring them up to the latest events first.
         rollups_refresh(now=now)
-        for report, created in monthly_reports_generate_now(
-            now=now, month=first, client_codes=clients
-        ):
+        try:
+            done = monthly_reports_generate_now(now=now, month=first, client_codes=clients)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from None
+        for report, created in done:
             state = "generated" if created else "kept"
             self.stdout.write(
                 f"{report.client.code} {report.period_start:%Y-%m} v{report.version}: "
