@@ -99,6 +99,15 @@ class InboundEmail(models.Model):
                 condition=models.Q(status="triage"),
             ),
         ]
+        constraints = [
+            # Two overlapping fetches (or a pipe and a fetch) of one message must not both
+            # file it: the later INSERT waits for the earlier and then fails, see intake_message.
+            models.UniqueConstraint(
+                fields=["from_address", "message_id"],
+                condition=~models.Q(message_id=""),
+                name="inbound_once_per_message",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_address}: {self.subject}"

@@ -6,7 +6,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -39,13 +39,31 @@ def intake_message(*, raw: bytes, now: datetime) -> InboundEmail:
     limit = settings.INTAKE_MAX_BYTES
     too_big = len(raw) > limit
     parsed = parse(raw, headers_only=too_big)
+    try:
+        return _intake_once(raw, parsed, too_big=too_big, now=now)
+    except IntegrityError:
+        # A concurrent intake of the same message committed first; everything this one filed
+        # was rolled back with its row.
+        earlier = _earlier(parsed)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(parsed: ParsedMessage) -> InboundEmail | None:
+    if not parsed.message_id:
+        return None
+    return InboundEmail.objects.filter(
+        message_id=parsed.message_id, from_address=parsed.from_address
+    ).first()
+
+
+def _intake_once(raw: bytes, parsed: ParsedMessage, *, too_big: bool, now: datetime):
+    limit = settings.INTAKE_MAX_BYTES
     with transaction.atomic():
-        if parsed.message_id:
-            earlier = InboundEmail.objects.filter(
-                message_id=parsed.message_id, from_address=parsed.from_address
-            ).first()
-            if earlier is not None:
-                return earlier
+        earlier = _earlier(parsed)
+        if earlier is not None:
+            return earlier
         row = InboundEmail(
             message_id=parsed.message_id,
             from_address=parsed.from_address,

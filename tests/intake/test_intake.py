@@ -232,3 +232,59 @@ def test_notifications_thread_by_ticket(li_ming, settings, django_capture_on_com
     row = OutboundEmail.objects.get(to=li_ming.email)
     assert sent.extra_headers["Message-ID"] == row.message_id
     assert str(sent.message()["Message-ID"]) == row.message_id
+
+
+def test_a_concurrent_intake_of_the_same_message_files_nothing_twice(li_ming, monkeypatch):
+    # Two fetches overlapping: the second looked before the first committed, so its own check
+    # found nothing; the database's constraint must then undo the second filing.
+    raw = message(li_ming.email, "race", msgid="<race@x>")
+    first = intake_message(raw=raw, now=NOW)
+    monkeypatch.setattr("intake.services._earlier", _earlier_only_after_failure())
+    assert intake_message(raw=raw, now=NOW) == first
+    assert InboundEmail.objects.count() == 1
+    assert li_ming.requested_tickets.count() == 1
+
+
+def _earlier_only_after_failure():
+    from intake import services
+
+    real, calls = services._earlier, []
+
+    def earlier(parsed):
+        calls.append(parsed)
+        return None if len(calls) == 1 else real(parsed)
+
+    return earlier
+
+
+def test_messages_without_message_id_are_not_held_to_one(li_ming):
+    raw = message(li_ming.email, "no id").replace(b"Message-ID: ", b"X-Old-ID: ", 1)
+    intake_message(raw=raw, now=NOW)
+    intake_message(raw=raw, now=NOW)
+    assert InboundEmail.objects.filter(message_id="").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite alters a table only outside a transaction
+def test_the_migration_sets_apart_rows_a_race_took_in_twice(li_ming):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("intake.migrations.0002_inbound_once_per_message")
+    constraint = InboundEmail._meta.constraints[0]
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(InboundEmail, constraint)
+    rows = [
+        InboundEmail.objects.create(
+            message_id="<d@x>", from_address=li_ming.email, raw=b"", size=0, received_at=NOW
+        )
+        for _ in range(3)
+    ]
+    migration.set_apart_duplicates(apps, None)
+    with connection.schema_editor() as editor:
+        editor.add_constraint(InboundEmail, constraint)
+    kept = InboundEmail.objects.get(message_id="<d@x>")
+    assert kept == rows[0]
+    others = InboundEmail.objects.filter(pk__in=[rows[1].pk, rows[2].pk])
+    assert {r.reason for r in others} == {f"Duplicate of inbound email #{rows[0].pk}"}
