@@ -100,6 +100,7 @@ def main() -> None:
             f"/api/v1/dashboards/client/?client={big.pk}&period=12m",
         ),
         ("client dashboard, this month", f"/dashboards/?client={big.pk}"),
+        ("satisfaction results (all clients, by month)", "/satisfaction/results/"),
     ):
         median, queries = measure(web, url)
         print(f"| {name} | {median:.1f} | {queries} |")

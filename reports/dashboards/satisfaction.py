@@ -3,8 +3,9 @@
 CSAT: every resolution offered a rating is a CsatRequest; the ones sent in the period (client-
 local days) are the "sent", those answered the "answered", and the response rate is answered /
 sent. The average and the 1-5 distribution count each ticket's latest rating only (a rating
-superseded by a later resolution's rating no longer counts), the rule of
-`satisfaction.selectors.csat_figures_for`. Average, distribution and response rate are always
+superseded by a later resolution's rating no longer counts); the roll-ups count them on the
+day the request was sent, and `csat_by_month_for` reads the same counters per client and month
+for the satisfaction page. Average, distribution and response rate are always
 given together: an average of three ratings out of three hundred requests means little. The
 comments and low scores listed are those of the same requests, so lists and figures agree.
 
@@ -20,7 +21,7 @@ Client surveys: the latest rounds up to the period's end with, per question, the
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from itsm.tenancy import is_provider_staff
@@ -31,6 +32,7 @@ from tickets.models import Rating
 from .buckets import bucket_start, granularity, next_bucket
 from .links import ticket_link
 from .metrics import percent, ratio, trend
+from .models import MonthlyRollup
 from .selectors import DashboardData
 
 LATEST_COMMENTS = 5
@@ -64,6 +66,36 @@ def _counters(rows) -> dict:
         for score in range(1, 6):
             total[f"s{score}"] += row.get(f"score_{score}") or 0
     return total
+
+
+def csat_by_month_for(*, user, limit: int = 24) -> list[dict]:
+    """CSAT per client and local month, newest first: months that asked for ratings only.
+
+    Read from the monthly roll-ups (refreshed every two minutes), so its cost follows the
+    number of months and clients, not of rating requests."""
+    counters = {"sent": Sum("csat_sent"), "answered": Sum("csat_answered"), "rated": Sum("rated")}
+    counters["score_sum"] = Sum("score_sum")
+    counters |= {f"s{score}": Sum(f"score_{score}") for score in range(1, 6)}
+    rows = (
+        MonthlyRollup.objects.visible_to(user)
+        .values("client_id", "client__name", "month")
+        .annotate(**counters)
+        .filter(sent__gt=0)
+        .order_by("-month", "client__name")[:limit]
+    )
+    return [
+        {
+            "client_id": row["client_id"],
+            "client": row["client__name"],
+            "month": row["month"],
+            "sent": row["sent"],
+            "answered": row["answered"],
+            "response_rate": percent(row["answered"], row["sent"]),
+            "average": ratio(row["score_sum"], row["rated"]),
+            "distribution": {score: row[f"s{score}"] for score in range(1, 6)},
+        }
+        for row in rows
+    ]
 
 
 def csat_figures(t: dict) -> dict:

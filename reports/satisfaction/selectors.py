@@ -2,16 +2,13 @@
 
 from collections import defaultdict
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404
 
 from itsm.params import clean_text
 from itsm.tenancy import Role
-from tickets.models import Rating
 
 from .models import (
-    CsatRequest,
     FollowUp,
     Question,
     SurveyAnswer,
@@ -140,52 +137,3 @@ def survey_results(rounds) -> list[dict]:
             }
         )
     return results
-
-
-def csat_figures_for(*, user, client_id: int | None = None, since=None, until=None) -> list[dict]:
-    """CSAT per client and month with its response rate: one row per (client, month).
-
-    `sent` counts the resolutions offered a rating that month, `answered` those rated; the
-    average and the 1-5 distribution count each ticket's latest rating only (a rating
-    superseded by a later resolution's rating no longer counts). One query.
-    """
-    superseded = Rating.objects.filter(
-        ticket_id=OuterRef("ticket_id"), resolution__gt=OuterRef("resolution")
-    )
-    rows = CsatRequest.objects.visible_to(user).annotate(superseded=Exists(superseded))
-    if client_id is not None:
-        rows = rows.filter(client_id=client_id)
-    if since is not None:
-        rows = rows.filter(sent_at__gte=since)
-    if until is not None:
-        rows = rows.filter(sent_at__lt=until)
-    counted = Q(rating__isnull=False, superseded=False)
-    buckets = {
-        f"s{score}": Count("pk", filter=counted & Q(rating__score=score)) for score in range(1, 6)
-    }
-    grouped = (
-        rows.annotate(month=TruncMonth("sent_at"))
-        .values("client_id", "client__name", "month")
-        .annotate(
-            sent=Count("pk"),
-            answered=Count("pk", filter=Q(answered_at__isnull=False)),
-            average=Avg("rating__score", filter=counted),
-            **buckets,
-        )
-        .order_by("-month", "client__name")
-    )
-    figures = []
-    for row in grouped:
-        figures.append(
-            {
-                "client_id": row["client_id"],
-                "client": row["client__name"],
-                "month": row["month"].date() if hasattr(row["month"], "date") else row["month"],
-                "sent": row["sent"],
-                "answered": row["answered"],
-                "response_rate": round(100 * row["answered"] / row["sent"]) if row["sent"] else 0,
-                "average": round(row["average"], 2) if row["average"] is not None else None,
-                "distribution": {score: row[f"s{score}"] for score in range(1, 6)},
-            }
-        )
-    return figures

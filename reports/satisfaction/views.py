@@ -12,6 +12,7 @@ from django.views import View
 from itsm.exceptions import ApplicationError
 from itsm.paging import page_of
 from itsm.tenancy import Role
+from reports.dashboards.satisfaction import csat_by_month_for
 
 from . import selectors
 from .csat import (
@@ -168,7 +169,7 @@ class SurveyResultsView(ResultsViewerMixin, View):
         context = {
             "page": page,
             "results": selectors.survey_results(page.object_list),
-            "csat": selectors.csat_figures_for(user=user)[:24],
+            "csat": csat_by_month_for(user=user),
         }
         return render(request, "satisfaction/survey_results.html", context)
 

@@ -1,11 +1,15 @@
-"""CSAT figures carry their response rate: average, distribution, sent and answered together."""
+"""CSAT figures carry their response rate: average, distribution, sent and answered together.
+
+The satisfaction page reads them from the monthly roll-ups; each test rolls up first."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
-from reports.satisfaction.selectors import csat_figures_for
+from reports.dashboards.rollups import rollups_rebuild
+from reports.dashboards.satisfaction import csat_by_month_for
 from tests.factories import make_ticket
 from tickets import services
 
@@ -23,6 +27,11 @@ def rated(requester, agent, score, now):
     if score is not None:
         services.ticket_rate(actor=requester, ticket=ticket, score=score, now=now)
     return ticket
+
+
+def csat_figures_for(*, user):
+    rollups_rebuild(now=timezone.now())
+    return csat_by_month_for(user=user)
 
 
 def test_figures_per_client_and_month_with_response_rate(
@@ -57,5 +66,17 @@ def test_figures_are_scoped_to_the_viewer(user_a1, user_b1, agent_a, agent_b, ma
     rated(user_b1, agent_b, 4, NOV)
     assert [f["client"] for f in csat_figures_for(user=agent_a)] == ["华信银行"]
     assert [f["client"] for f in csat_figures_for(user=manager_b)] == ["东方物流"]
-    (own,) = csat_figures_for(user=user_a1)  # an end user: their own requests only
-    assert own["client"] == "华信银行" and own["sent"] == 1
+    assert csat_figures_for(user=user_a1) == []  # end users see no client's figures
+
+
+def test_the_page_lists_months_newest_first_in_constant_queries(
+    client, user_a1, agent_a, manager_a, django_assert_max_num_queries
+):
+    rated(user_a1, agent_a, 2, OCT)
+    rated(user_a1, agent_a, 4, NOV)
+    rollups_rebuild(now=timezone.now())
+    client.force_login(manager_a)
+    with django_assert_max_num_queries(12):
+        page = client.get("/satisfaction/results/").content.decode()
+    table = page[page.index('id="csat-figures"') :]
+    assert table.index("2026-11") < table.index("2026-10")
