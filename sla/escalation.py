@@ -10,9 +10,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clients.models import User
+from clients.models import Team, User
 from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue_rendered_later
+from itsm.rows import rows_insert
 from itsm.tenancy import Role
 from tickets.models import Priority, Ticket, TicketEvent
 from tickets.services import ticket_system_assign_team, ticket_system_raise_priority
@@ -31,11 +32,13 @@ Emails = list[tuple[str, str, dict, str]]
 
 @dataclass(frozen=True, slots=True)
 class Firing:
-    """A rule whose trigger a clock reached, at the trigger's true instant."""
+    """A rule whose trigger a clock reached, at the trigger's true instant; `pk` is its
+    RuleFiring's once recorded."""
 
     rule: EscalationRule
     clock: SlaClock
     trigger_at: datetime
+    pk: int | None = None
 
 
 def active_rules() -> list[EscalationRule]:
@@ -56,39 +59,66 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
     """
     if not firings:
         return
-    records = RuleFiring.objects.bulk_create(
-        RuleFiring(
-            client_id=firing.clock.client_id,
-            rule=firing.rule,
-            clock=firing.clock,
-            trigger_at=firing.trigger_at,
-            fired_at=now,
-        )
-        for firing in firings
+    ids = rows_insert(
+        RuleFiring,
+        {
+            "client_id": [firing.clock.client_id for firing in firings],
+            "rule_id": [firing.rule.pk for firing in firings],
+            "clock_id": [firing.clock.pk for firing in firings],
+            "trigger_at": [firing.trigger_at for firing in firings],
+        },
+        same={"fired_at": now},
     )
-    # The sweep holds these tickets' row locks; only now are the whole rows needed.
-    tickets = Ticket.objects.select_related("client", "site", "assignee", "team__lead").in_bulk(
-        {record.clock.ticket_id for record in records}
-    )
-    events, emails = [], []
+    records = [
+        Firing(firing.rule, firing.clock, firing.trigger_at, pk)
+        for firing, pk in zip(firings, ids, strict=True)
+    ]
+    tickets = _tickets({firing.clock.ticket_id for firing in firings}, firings)
+    ticket_ids, client_ids, facts, emails = [], [], [], []
     for record in records:
         ticket = tickets[record.clock.ticket_id]
         outcome = _ACTIONS[record.rule.action](record, ticket, now, emails)
-        events.append(
-            TicketEvent(
-                ticket=ticket,
-                client_id=ticket.client_id,
-                actor=None,
-                kind=TicketEvent.Kind.SLA,
-                is_internal=True,
-                data=escalation_fact(record, outcome),
-            )
-        )
-    TicketEvent.objects.bulk_create(events)
+        ticket_ids.append(ticket.pk)
+        client_ids.append(ticket.client_id)
+        facts.append(escalation_fact(record, outcome))
+    rows_insert(
+        TicketEvent,
+        {"ticket_id": ticket_ids, "client_id": client_ids, "data": facts},
+        same={"actor_id": None, "kind": TicketEvent.Kind.SLA, "is_internal": True},
+    )
     email_enqueue_rendered_later(emails)
 
 
-def escalation_fact(firing: RuleFiring, outcome: dict) -> dict:
+def _tickets(ids: set[int], firings: list[Firing]) -> dict[int, Ticket]:
+    """The firings' tickets with what the actions read: the sweep holds their row locks.
+
+    Only the columns the actions use, and each team (with its lead) and assignee read once,
+    not joined per ticket: a thousand firings usually name a handful of people.
+    """
+    actions = {firing.rule.action for firing in firings}
+    tickets = Ticket.objects.only(*_TICKET_FIELDS).in_bulk(ids)
+    teams = assignees = {}
+    if Action.NOTIFY_TEAM_LEAD in actions:
+        teams = Team.objects.select_related("lead").in_bulk(
+            {ticket.team_id for ticket in tickets.values() if ticket.team_id}
+        )
+    if Action.NOTIFY_ASSIGNEE in actions:
+        assignees = User.objects.in_bulk(
+            {ticket.assignee_id for ticket in tickets.values() if ticket.assignee_id}
+        )
+    for ticket in tickets.values():
+        if ticket.team_id in teams:
+            Ticket.team.field.set_cached_value(ticket, teams[ticket.team_id])
+        if ticket.assignee_id in assignees:
+            Ticket.assignee.field.set_cached_value(ticket, assignees[ticket.assignee_id])
+    return tickets
+
+
+# What the actions read of a ticket (the reassign and priority services re-read it locked).
+_TICKET_FIELDS = ("id", "client_id", "team_id", "assignee_id", "priority", "version")
+
+
+def escalation_fact(firing: Firing | RuleFiring, outcome: dict) -> dict:
     """The facts of a firing's timeline entry (sla.facts words them in the viewer's language)."""
     return {
         "fact": ESCALATION,
@@ -100,7 +130,7 @@ def escalation_fact(firing: RuleFiring, outcome: dict) -> dict:
     }
 
 
-def trigger_label(firing: RuleFiring) -> str:
+def trigger_label(firing: Firing | RuleFiring) -> str:
     return trigger_text(escalation_fact(firing, {}))
 
 
@@ -124,7 +154,7 @@ def held_notifications_send(*, now: datetime) -> int:
 
 
 def _deliver(
-    firing: RuleFiring,
+    firing: Firing,
     ticket: Ticket,
     now: datetime,
     emails: Emails,
@@ -146,7 +176,7 @@ def _deliver(
             [
                 HeldNotification(
                     client_id=ticket.client_id,
-                    firing=firing,
+                    firing_id=firing.pk,
                     recipient=person,
                     send_after=send_after,
                 )
@@ -156,7 +186,7 @@ def _deliver(
                 [
                     HeldNotification(
                         client_id=ticket.client_id,
-                        firing=firing,
+                        firing_id=firing.pk,
                         address=address,
                         send_after=send_after,
                     )
@@ -206,30 +236,28 @@ def email_context(ids: dict) -> dict:
     }
 
 
-def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_assignee(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     people = [ticket.assignee] if ticket.assignee_id else []
     return _deliver(firing, ticket, now, emails, people, "")
 
 
-def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_team_lead(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     lead = ticket.team.lead if ticket.team_id else None
     return _deliver(firing, ticket, now, emails, [lead] if lead else [], "")
 
 
-def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_address(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     return _deliver(firing, ticket, now, emails, [], firing.rule.address)
 
 
-def _notify_client_manager(
-    firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails
-) -> dict:
+def _notify_client_manager(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
     managers = list(
         User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
     )
     return _deliver(firing, ticket, now, emails, managers, "")
 
 
-def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
+def _reassign_team(firing: Firing, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
     team = firing.rule.team
     if team.pk == ticket.team_id:
         return {"code": "same_team", "team": team.name}
@@ -243,7 +271,7 @@ def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: E
     return {"code": "reassigned", "team": team.name}
 
 
-def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
+def _raise_priority(firing: Firing, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
     """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
         return {"code": "already_p1"}
@@ -252,11 +280,11 @@ def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: 
     return {"code": "raised", "priority": ticket.priority}
 
 
-def _rule_reason(firing: RuleFiring) -> str:
+def _rule_reason(firing: Firing) -> str:
     return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
-_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime, Emails], dict]] = {
+_ACTIONS: dict[str, Callable[[Firing, Ticket, datetime, Emails], dict]] = {
     Action.NOTIFY_ASSIGNEE: _notify_assignee,
     Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
     Action.NOTIFY_ADDRESS: _notify_address,

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client, User
+from itsm.rows import rows_insert
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.querysets import OPEN_STATUSES
 
@@ -390,22 +391,18 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
         "breached_at", "breach_at", [c.pk for c in clocks if is_breached(c, now)], now, strict=True
     )
     fired = escalation.fired_pairs([clock.pk for clock in clocks]) if rules else set()
-    events, firings, next_checks, flagged = [], [], [], 0
+    # The timeline rows as columns (itsm.rows): warnings internal, breaches public.
+    events = {"ticket_id": [], "client_id": [], "is_internal": [], "data": []}
+    firings, next_checks, flagged = [], [], 0
     for clock in clocks:
         spec = clock.calendar.spec()
         clock_events, clock_firings, pending = [], [], []
         if clock.pk in warned:
             clock.warned_at = clock.warn_at
-            clock_events.append(
-                _sla_event(
-                    clock.ticket_id, clock.client_id, warning_line(clock, spec), internal=True
-                )
-            )
+            clock_events.append((True, warning_line(clock, spec)))
         if clock.pk in breached:
             clock.breached_at = clock.breach_at
-            clock_events.append(
-                _sla_event(clock.ticket_id, clock.client_id, breach_line(clock, spec))
-            )
+            clock_events.append((False, breach_line(clock, spec)))
         for rule in rules_matching(clock, rules):
             if (clock.pk, rule.pk) in fired:
                 continue
@@ -421,11 +418,15 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
                 clock_firings.append(escalation.Firing(rule, clock, clock.breached_at))
         clock.next_check_at = next_check(clock, pending)
         next_checks.append(clock)
-        events += clock_events
+        for internal, facts in clock_events:
+            events["ticket_id"].append(clock.ticket_id)
+            events["client_id"].append(clock.client_id)
+            events["is_internal"].append(internal)
+            events["data"].append(facts)
         firings += clock_firings
         flagged += bool(clock_events or clock_firings)
     _next_checks_save(next_checks)
-    TicketEvent.objects.bulk_create(events)
+    rows_insert(TicketEvent, events, same={"actor_id": None, "kind": TicketEvent.Kind.SLA})
     clocks_warned.send(SlaClock, clocks=[c for c in clocks if c.pk in warned], now=now)
     clocks_breached.send(SlaClock, clocks=[c for c in clocks if c.pk in breached], now=now)
     escalation.escalate(firings=firings, now=now)
