@@ -50,9 +50,29 @@ def fired_pairs(clock_ids: list[int]) -> set[tuple[int, int]]:
     return set(RuleFiring.objects.filter(clock__in=clock_ids).values_list("clock_id", "rule_id"))
 
 
-def escalate(*, firings: list[Firing], now: datetime) -> None:
+# What the actions read of a firing's ticket; the sweep reads these columns as it locks it.
+TICKET_COLUMNS = ("pk", "client_id", "team_id", "assignee_id", "priority", "version")
+
+
+@dataclass(slots=True)
+class EscalatedTicket:
+    """A locked ticket as the actions see it; the services that change it (team, priority)
+    re-read the row under its lock, and the action copies back what later firings read."""
+
+    pk: int
+    client_id: int
+    team_id: int | None
+    assignee_id: int | None
+    priority: int
+    version: int
+    team: Team | None = None  # read when a notify-team-lead rule fires, or set by a reassign
+    assignee: User | None = None  # read when a notify-assignee rule fires
+
+
+def escalate(*, firings: list[Firing], tickets: dict[int, tuple], now: datetime) -> None:
     """Record each firing and run its action; one SLA timeline event per firing.
 
+    `tickets` maps the ids of tickets the caller holds locked to their TICKET_COLUMNS values.
     The caller decided the firings on clocks it holds locked and whose flags it just won, with
     pairs that already fired left out, so the RuleFiring insert cannot collide; if it ever did,
     its unique constraint fails the whole batch instead of acting twice.
@@ -73,10 +93,10 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
         Firing(firing.rule, firing.clock, firing.trigger_at, pk)
         for firing, pk in zip(firings, ids, strict=True)
     ]
-    tickets = _tickets({firing.clock.ticket_id for firing in firings}, firings)
+    escalated = _tickets(tickets, firings)
     ticket_ids, client_ids, facts, emails = [], [], [], []
     for record in records:
-        ticket = tickets[record.clock.ticket_id]
+        ticket = escalated[record.clock.ticket_id]
         outcome = _ACTIONS[record.rule.action](record, ticket, now, emails)
         ticket_ids.append(ticket.pk)
         client_ids.append(ticket.client_id)
@@ -89,33 +109,26 @@ def escalate(*, firings: list[Firing], now: datetime) -> None:
     email_enqueue_rendered_later(emails)
 
 
-def _tickets(ids: set[int], firings: list[Firing]) -> dict[int, Ticket]:
-    """The firings' tickets with what the actions read: the sweep holds their row locks.
-
-    Only the columns the actions use, and each team (with its lead) and assignee read once,
-    not joined per ticket: a thousand firings usually name a handful of people.
-    """
+def _tickets(rows: dict[int, tuple], firings: list[Firing]) -> dict[int, EscalatedTicket]:
+    """The firings' tickets, with each team (and its lead) and assignee an action reads loaded
+    once rather than joined per ticket: a thousand firings usually name a handful of people."""
+    tickets = {
+        firing.clock.ticket_id: EscalatedTicket(*rows[firing.clock.ticket_id]) for firing in firings
+    }
     actions = {firing.rule.action for firing in firings}
-    tickets = Ticket.objects.only(*_TICKET_FIELDS).in_bulk(ids)
-    teams = assignees = {}
     if Action.NOTIFY_TEAM_LEAD in actions:
         teams = Team.objects.select_related("lead").in_bulk(
             {ticket.team_id for ticket in tickets.values() if ticket.team_id}
         )
+        for ticket in tickets.values():
+            ticket.team = teams.get(ticket.team_id)
     if Action.NOTIFY_ASSIGNEE in actions:
         assignees = User.objects.in_bulk(
             {ticket.assignee_id for ticket in tickets.values() if ticket.assignee_id}
         )
-    for ticket in tickets.values():
-        if ticket.team_id in teams:
-            Ticket.team.field.set_cached_value(ticket, teams[ticket.team_id])
-        if ticket.assignee_id in assignees:
-            Ticket.assignee.field.set_cached_value(ticket, assignees[ticket.assignee_id])
+        for ticket in tickets.values():
+            ticket.assignee = assignees.get(ticket.assignee_id)
     return tickets
-
-
-# What the actions read of a ticket (the reassign and priority services re-read it locked).
-_TICKET_FIELDS = ("id", "client_id", "team_id", "assignee_id", "priority", "version")
 
 
 def escalation_fact(firing: Firing | RuleFiring, outcome: dict) -> dict:
@@ -155,7 +168,7 @@ def held_notifications_send(*, now: datetime) -> int:
 
 def _deliver(
     firing: Firing,
-    ticket: Ticket,
+    ticket: EscalatedTicket,
     now: datetime,
     emails: Emails,
     people: list[User],
@@ -236,46 +249,56 @@ def email_context(ids: dict) -> dict:
     }
 
 
-def _notify_assignee(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_assignee(
+    firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails
+) -> dict:
     people = [ticket.assignee] if ticket.assignee_id else []
     return _deliver(firing, ticket, now, emails, people, "")
 
 
-def _notify_team_lead(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_team_lead(
+    firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails
+) -> dict:
     lead = ticket.team.lead if ticket.team_id else None
     return _deliver(firing, ticket, now, emails, [lead] if lead else [], "")
 
 
-def _notify_address(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_address(firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails) -> dict:
     return _deliver(firing, ticket, now, emails, [], firing.rule.address)
 
 
-def _notify_client_manager(firing: Firing, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_client_manager(
+    firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails
+) -> dict:
     managers = list(
         User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
     )
     return _deliver(firing, ticket, now, emails, managers, "")
 
 
-def _reassign_team(firing: Firing, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
+def _reassign_team(firing: Firing, ticket: EscalatedTicket, now: datetime, _emails: Emails) -> dict:
     team = firing.rule.team
     if team.pk == ticket.team_id:
         return {"code": "same_team", "team": team.name}
     if not team.clients.filter(pk=ticket.client_id).exists():
         return {"code": "team_not_serving", "team": team.name}
     changed = ticket_system_assign_team(
-        ticket=ticket, team=team, reason=_rule_reason(firing), now=now
+        ticket=Ticket(pk=ticket.pk), team=team, reason=_rule_reason(firing), now=now
     )
     # Later firings of this batch (e.g. notify the team lead) see the new team.
-    ticket.team, ticket.version = team, changed.version
+    ticket.team, ticket.team_id, ticket.version = team, team.pk, changed.version
     return {"code": "reassigned", "team": team.name}
 
 
-def _raise_priority(firing: Firing, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
+def _raise_priority(
+    firing: Firing, ticket: EscalatedTicket, now: datetime, _emails: Emails
+) -> dict:
     """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
         return {"code": "already_p1"}
-    changed = ticket_system_raise_priority(ticket=ticket, reason=_rule_reason(firing), now=now)
+    changed = ticket_system_raise_priority(
+        ticket=Ticket(pk=ticket.pk), reason=_rule_reason(firing), now=now
+    )
     ticket.priority, ticket.version = changed.priority, changed.version
     return {"code": "raised", "priority": ticket.priority}
 
@@ -284,7 +307,7 @@ def _rule_reason(firing: Firing) -> str:
     return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
-_ACTIONS: dict[str, Callable[[Firing, Ticket, datetime, Emails], dict]] = {
+_ACTIONS: dict[str, Callable[[Firing, EscalatedTicket, datetime, Emails], dict]] = {
     Action.NOTIFY_ASSIGNEE: _notify_assignee,
     Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
     Action.NOTIFY_ADDRESS: _notify_address,
