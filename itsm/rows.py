@@ -47,6 +47,13 @@ def rows_insert(
     `columns` maps attnames to one value per row, `same` attnames to a value for every row.
     """
     same = same or {}
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    unknown = (set(columns) | set(same)) - set(fields)
+    if unknown:
+        raise ValueError(f"rows_insert: {model.__name__} has no field {sorted(unknown)}")
+    for field in fields.values():  # every column gets written: given, default or auto time
+        if field.get_internal_type() not in _PLAIN | {"JSONField"}:
+            raise ValueError(f"rows_insert: {field.name} ({field.get_internal_type()}) unsupported")
     count = len(next(iter(columns.values()), ()))
     if any(len(values) != count for values in columns.values()):
         raise ValueError("rows_insert: columns of different lengths")
@@ -58,10 +65,6 @@ def rows_insert(
             for row in range(count)
         ]
         return [obj.pk for obj in model.objects.bulk_create(objs)]
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    unknown = (set(columns) | set(same)) - set(fields)
-    if unknown:
-        raise ValueError(f"rows_insert: {model.__name__} has no field {sorted(unknown)}")
     pk = model._meta.pk
     now = timezone.now()
     shared = dict(same)
@@ -98,9 +101,6 @@ def rows_insert(
 def _stored(field: models.Field, values: Sequence) -> list:
     """The values as psycopg2 should send them for `field` (bound, never spliced into the SQL;
     JSON as JSONField encodes it)."""
-    kind = field.get_internal_type()
-    if kind == "JSONField":
+    if field.get_internal_type() == "JSONField":
         return [json.dumps(value, cls=field.encoder) for value in values]
-    if kind not in _PLAIN:
-        raise ValueError(f"rows_insert: {field.name} ({kind}) is not supported")
     return list(values)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from clients.models import User
 from itsm import outbox
 from itsm.models import OutboundEmail
 from itsm.tenancy import Role
@@ -42,20 +43,34 @@ def two_lead_rules() -> None:
         )
 
 
-def team_tickets(count, *, user_a1, agent_a, client_a, language="en"):
-    """`count` P1 tickets at Monday 09:00, with a team whose lead is notified."""
+def assignee_and_lead_rules() -> None:
+    """The response breach mails the assignee, the resolution breach the team lead."""
+    EscalationRule.objects.create(
+        name="assignee", clock_kind="response", trigger="breach", action="notify_assignee"
+    )
+    EscalationRule.objects.create(
+        name="lead", clock_kind="resolution", trigger="breach", action="notify_team_lead"
+    )
+
+
+def team_tickets(count, *, user_a1, agent_a, client_a, language="en", assigned=False):
+    """`count` P1 tickets at Monday 09:00, with a team whose lead is notified (and assigned to
+    agent_a when `assigned`)."""
     lead = f.make_user(role=Role.AGENT, username=f"lead{count}", language=language)
-    team = f.make_team(members=[lead], clients=[client_a], lead=lead)
+    team = f.make_team(members=[lead, agent_a], clients=[client_a], lead=lead)
+    agent = {"agent": agent_a} if assigned else {}
     tickets = []
     for _n in range(count):
         ticket = make_ticket(requester=user_a1, now=cst(3, 2, 9), **FOR_PRIORITY[1])
-        tickets.append(ts.ticket_assign(actor=agent_a, ticket=ticket, team=team, now=cst(3, 2, 9)))
+        tickets.append(
+            ts.ticket_assign(actor=agent_a, ticket=ticket, team=team, now=cst(3, 2, 9), **agent)
+        )
     OutboundEmail.objects.all().delete()
     return lead, tickets
 
 
-def sweep_queries(count, **people) -> int:
-    team_tickets(count, **people)
+def sweep_queries(count, assigned=False, **people) -> int:
+    team_tickets(count, assigned=assigned, **people)
     with CaptureQueriesContext(connection) as queries:
         # Both clocks of every ticket breached by 16:00: two firings, two emails each.
         sla_sweep(now=cst(3, 2, 16))
@@ -76,6 +91,24 @@ def test_sweep_with_two_rules_costs_the_same_queries_for_5_and_50_due_tickets(
     RuleFiring.objects.all().delete()
     many = sweep_queries(50, **people)
     assert few == many
+
+
+def test_sweep_mailing_assignees_and_leads_costs_the_same_queries_for_5_and_50_due_tickets(
+    user_a1, agent_a, client_a, monkeypatch
+):
+    """Each assignee and team lead is read once per batch, not per ticket."""
+    if connection.vendor == "sqlite":
+        monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: len(objs))
+    assignee_and_lead_rules()
+    people = {"user_a1": user_a1, "agent_a": agent_a, "client_a": client_a}
+    few = sweep_queries(5, assigned=True, **people)
+    RuleFiring.objects.all().delete()
+    many = sweep_queries(50, assigned=True, **people)
+    assert few == many
+    assert {email.to for email in OutboundEmail.objects.all()} == {
+        agent_a.email,
+        User.objects.get(username="lead50").email,
+    }
 
 
 def previous_rendering(firing: RuleFiring, person) -> tuple[str, str]:
