@@ -4,7 +4,7 @@ Runs inside the sweep's transaction, which holds the row locks of the tickets an
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -28,6 +28,16 @@ HELD_BATCH = 200
 TEMPLATE = "sla/email/escalation.txt"
 # (to, template, context ids, language) gathered over a batch and stored in one INSERT.
 Emails = list[tuple[str, str, dict, str]]
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """What a batch of firings sends, stored once at its end (one INSERT each): emails now,
+    notifications held for working hours; and each client's managers, read once."""
+
+    emails: Emails = field(default_factory=list)
+    held: list[HeldNotification] = field(default_factory=list)
+    managers: dict[int, list[User]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +104,11 @@ def escalate(*, firings: list[Firing], tickets: dict[int, tuple], now: datetime)
         for firing, pk in zip(firings, ids, strict=True)
     ]
     escalated = _tickets(tickets, firings)
-    ticket_ids, client_ids, facts, emails = [], [], [], []
+    out = Outgoing(managers=_managers(escalated, firings))
+    ticket_ids, client_ids, facts = [], [], []
     for record in records:
         ticket = escalated[record.clock.ticket_id]
-        outcome = _ACTIONS[record.rule.action](record, ticket, now, emails)
+        outcome = _ACTIONS[record.rule.action](record, ticket, now, out)
         ticket_ids.append(ticket.pk)
         client_ids.append(ticket.client_id)
         facts.append(escalation_fact(record, outcome))
@@ -106,7 +117,8 @@ def escalate(*, firings: list[Firing], tickets: dict[int, tuple], now: datetime)
         {"ticket_id": ticket_ids, "client_id": client_ids, "data": facts},
         same={"actor_id": None, "kind": TicketEvent.Kind.SLA, "is_internal": True},
     )
-    email_enqueue_rendered_later(emails)
+    HeldNotification.objects.bulk_create(out.held)
+    email_enqueue_rendered_later(out.emails)
 
 
 def _tickets(rows: dict[int, tuple], firings: list[Firing]) -> dict[int, EscalatedTicket]:
@@ -129,6 +141,18 @@ def _tickets(rows: dict[int, tuple], firings: list[Firing]) -> dict[int, Escalat
         for ticket in tickets.values():
             ticket.assignee = assignees.get(ticket.assignee_id)
     return tickets
+
+
+def _managers(tickets: dict[int, EscalatedTicket], firings: list[Firing]) -> dict[int, list[User]]:
+    """Active client managers by client, when a notify-client-manager rule fires."""
+    if Action.NOTIFY_CLIENT_MANAGER not in {firing.rule.action for firing in firings}:
+        return {}
+    managers = {ticket.client_id: [] for ticket in tickets.values()}
+    for person in User.objects.filter(
+        client_id__in=managers, role=Role.CLIENT_MANAGER, is_active=True
+    ):
+        managers[person.client_id].append(person)
+    return managers
 
 
 def escalation_fact(firing: Firing | RuleFiring, outcome: dict) -> dict:
@@ -170,7 +194,7 @@ def _deliver(
     firing: Firing,
     ticket: EscalatedTicket,
     now: datetime,
-    emails: Emails,
+    out: Outgoing,
     people: list[User],
     address: str,
 ) -> dict:
@@ -185,7 +209,7 @@ def _deliver(
     if firing.rule.deliver == EscalationRule.Delivery.NEXT_WORKING_HOUR:
         send_after = next_working_instant(firing.clock.calendar.spec(), now)
     if send_after > now:
-        HeldNotification.objects.bulk_create(
+        out.held.extend(
             [
                 HeldNotification(
                     client_id=ticket.client_id,
@@ -214,9 +238,9 @@ def _deliver(
             "at": instant_fact(send_after, firing.clock.calendar.spec().tz),
         }
     for person in recipients:
-        _email(emails, firing.pk, person=person)
+        _email(out.emails, firing.pk, person=person)
     if address:
-        _email(emails, firing.pk, address=address)
+        _email(out.emails, firing.pk, address=address)
     return {"code": "notified", "names": names}
 
 
@@ -249,34 +273,29 @@ def email_context(ids: dict) -> dict:
     }
 
 
-def _notify_assignee(
-    firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails
-) -> dict:
+def _notify_assignee(firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing) -> dict:
     people = [ticket.assignee] if ticket.assignee_id else []
-    return _deliver(firing, ticket, now, emails, people, "")
+    return _deliver(firing, ticket, now, out, people, "")
 
 
 def _notify_team_lead(
-    firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails
+    firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing
 ) -> dict:
     lead = ticket.team.lead if ticket.team_id else None
-    return _deliver(firing, ticket, now, emails, [lead] if lead else [], "")
+    return _deliver(firing, ticket, now, out, [lead] if lead else [], "")
 
 
-def _notify_address(firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails) -> dict:
-    return _deliver(firing, ticket, now, emails, [], firing.rule.address)
+def _notify_address(firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing) -> dict:
+    return _deliver(firing, ticket, now, out, [], firing.rule.address)
 
 
 def _notify_client_manager(
-    firing: Firing, ticket: EscalatedTicket, now: datetime, emails: Emails
+    firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing
 ) -> dict:
-    managers = list(
-        User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
-    )
-    return _deliver(firing, ticket, now, emails, managers, "")
+    return _deliver(firing, ticket, now, out, out.managers[ticket.client_id], "")
 
 
-def _reassign_team(firing: Firing, ticket: EscalatedTicket, now: datetime, _emails: Emails) -> dict:
+def _reassign_team(firing: Firing, ticket: EscalatedTicket, now: datetime, _out: Outgoing) -> dict:
     team = firing.rule.team
     if team.pk == ticket.team_id:
         return {"code": "same_team", "team": team.name}
@@ -290,9 +309,7 @@ def _reassign_team(firing: Firing, ticket: EscalatedTicket, now: datetime, _emai
     return {"code": "reassigned", "team": team.name}
 
 
-def _raise_priority(
-    firing: Firing, ticket: EscalatedTicket, now: datetime, _emails: Emails
-) -> dict:
+def _raise_priority(firing: Firing, ticket: EscalatedTicket, now: datetime, _out: Outgoing) -> dict:
     """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
         return {"code": "already_p1"}
@@ -307,7 +324,7 @@ def _rule_reason(firing: Firing) -> str:
     return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
-_ACTIONS: dict[str, Callable[[Firing, EscalatedTicket, datetime, Emails], dict]] = {
+_ACTIONS: dict[str, Callable[[Firing, EscalatedTicket, datetime, Outgoing], dict]] = {
     Action.NOTIFY_ASSIGNEE: _notify_assignee,
     Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
     Action.NOTIFY_ADDRESS: _notify_address,

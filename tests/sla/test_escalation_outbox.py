@@ -16,7 +16,7 @@ from itsm.models import OutboundEmail
 from itsm.tenancy import Role
 from sla.clocks import local_label
 from sla.escalation import trigger_label
-from sla.models import EscalationRule, RuleFiring, SlaClock
+from sla.models import EscalationRule, HeldNotification, RuleFiring, SlaClock
 from sla.services import sla_sweep
 from tests import factories as f
 from tests.factories import make_ticket
@@ -165,3 +165,43 @@ def test_rerun_fires_and_sends_once(user_a1, agent_a, client_a, django_capture_o
     assert RuleFiring.objects.count() == OutboundEmail.objects.count() == 6
     assert len(mail.outbox) == 6 and {m.to[0] for m in mail.outbox} == {lead.email}
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 6
+
+
+def test_sweep_holding_manager_and_lead_mails_costs_the_same_queries_for_5_and_50_due_tickets(
+    user_a1, agent_a, client_a, manager_a, monkeypatch
+):
+    """Held for working hours: the held rows are stored in one INSERT and the client's managers
+    read once, however many tickets breached overnight."""
+    if connection.vendor == "sqlite":
+        monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: len(objs))
+    later = EscalationRule.Delivery.NEXT_WORKING_HOUR
+    EscalationRule.objects.create(
+        name="managers",
+        clock_kind="response",
+        trigger="breach",
+        action="notify_client_manager",
+        deliver=later,
+    )
+    EscalationRule.objects.create(
+        name="lead",
+        clock_kind="resolution",
+        trigger="breach",
+        action="notify_team_lead",
+        deliver=later,
+    )
+    people = {"user_a1": user_a1, "agent_a": agent_a, "client_a": client_a}
+    counts = []
+    for count in (5, 50):
+        RuleFiring.objects.all().delete()
+        lead, _tickets = team_tickets(count, **people)
+        with CaptureQueriesContext(connection) as queries:
+            sla_sweep(now=cst(3, 2, 18, 30))  # after hours: both breaches held until 09:00
+        counts.append(len(queries))
+        held = HeldNotification.objects.filter(sent_at__isnull=True, firing__isnull=False)
+        assert sorted(held.values_list("recipient", flat=True).distinct()) == sorted(
+            [manager_a.pk, lead.pk]
+        )
+        assert held.filter(firing__rule__name="managers").count() == count
+        assert not OutboundEmail.objects.exists()
+        HeldNotification.objects.all().delete()
+    assert counts[0] == counts[1]
