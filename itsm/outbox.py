@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboundEmail
+from .rows import rows_insert
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -51,28 +52,25 @@ def renderer_register(template: str, build: Callable[[dict], dict]) -> None:
 
 def email_enqueue_rendered_later(
     emails: list[tuple[str, str, dict, str]], *, headers: dict[str, str] | None = None
-) -> list[OutboundEmail]:
+) -> list[int]:
     """Store many emails as (to, template, context ids, language) in one INSERT and one broker
     message after commit; each is rendered by its sender, so the caller pays for neither.
-    `headers` go on every one of them."""
-    rows = OutboundEmail.objects.bulk_create(
-        OutboundEmail(
-            to=to,
-            subject="",
-            body="",
-            template=template,
-            context=context,
-            language=language,
-            message_id=_message_id(),
-            headers=headers or {},
-        )
-        for to, template, context, language in emails
-        if to
+    `headers` go on every one of them. Returns the ids of the rows stored."""
+    emails = [email for email in emails if email[0]]
+    ids = rows_insert(
+        OutboundEmail,
+        {
+            "to": [to for to, _template, _context, _language in emails],
+            "template": [template for _to, template, _context, _language in emails],
+            "context": [context for _to, _template, context, _language in emails],
+            "language": [language for _to, _template, _context, language in emails],
+            "message_id": [_message_id() for _email in emails],
+        },
+        same={"subject": "", "body": "", "headers": headers or {}},
     )
-    if rows:
-        ids = [row.pk for row in rows]
+    if ids:
         transaction.on_commit(lambda: _dispatch_many(ids))
-    return rows
+    return ids
 
 
 def email_render(email: OutboundEmail) -> tuple[str, str]:

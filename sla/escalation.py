@@ -4,15 +4,16 @@ Runs inside the sweep's transaction, which holds the row locks of the tickets an
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clients.models import User
+from clients.models import Team, User
 from itsm.links import absolute_reverse
 from itsm.outbox import email_enqueue_rendered_later
+from itsm.rows import rows_insert
 from itsm.tenancy import Role
 from tickets.models import Priority, Ticket, TicketEvent
 from tickets.services import ticket_system_assign_team, ticket_system_raise_priority
@@ -29,13 +30,25 @@ TEMPLATE = "sla/email/escalation.txt"
 Emails = list[tuple[str, str, dict, str]]
 
 
+@dataclass(slots=True)
+class Outgoing:
+    """What a batch of firings sends, stored once at its end (one INSERT each): emails now,
+    notifications held for working hours; and each client's managers, read once."""
+
+    emails: Emails = field(default_factory=list)
+    held: list[HeldNotification] = field(default_factory=list)
+    managers: dict[int, list[User]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class Firing:
-    """A rule whose trigger a clock reached, at the trigger's true instant."""
+    """A rule whose trigger a clock reached, at the trigger's true instant; `pk` is its
+    RuleFiring's once recorded."""
 
     rule: EscalationRule
     clock: SlaClock
     trigger_at: datetime
+    pk: int | None = None
 
 
 def active_rules() -> list[EscalationRule]:
@@ -47,48 +60,102 @@ def fired_pairs(clock_ids: list[int]) -> set[tuple[int, int]]:
     return set(RuleFiring.objects.filter(clock__in=clock_ids).values_list("clock_id", "rule_id"))
 
 
-def escalate(*, firings: list[Firing], now: datetime) -> None:
+# What the actions read of a firing's ticket; the sweep reads these columns as it locks it.
+TICKET_COLUMNS = ("pk", "client_id", "team_id", "assignee_id", "priority", "version")
+
+
+@dataclass(slots=True)
+class EscalatedTicket:
+    """A locked ticket as the actions see it; the services that change it (team, priority)
+    re-read the row under its lock, and the action copies back what later firings read."""
+
+    pk: int
+    client_id: int
+    team_id: int | None
+    assignee_id: int | None
+    priority: int
+    version: int
+    team: Team | None = None  # read when a notify-team-lead rule fires, or set by a reassign
+    assignee: User | None = None  # read when a notify-assignee rule fires
+
+
+def escalate(*, firings: list[Firing], tickets: dict[int, tuple], now: datetime) -> None:
     """Record each firing and run its action; one SLA timeline event per firing.
 
+    `tickets` maps the ids of tickets the caller holds locked to their TICKET_COLUMNS values.
     The caller decided the firings on clocks it holds locked and whose flags it just won, with
     pairs that already fired left out, so the RuleFiring insert cannot collide; if it ever did,
     its unique constraint fails the whole batch instead of acting twice.
     """
     if not firings:
         return
-    records = RuleFiring.objects.bulk_create(
-        RuleFiring(
-            client_id=firing.clock.client_id,
-            rule=firing.rule,
-            clock=firing.clock,
-            trigger_at=firing.trigger_at,
-            fired_at=now,
-        )
-        for firing in firings
+    ids = rows_insert(
+        RuleFiring,
+        {
+            "client_id": [firing.clock.client_id for firing in firings],
+            "rule_id": [firing.rule.pk for firing in firings],
+            "clock_id": [firing.clock.pk for firing in firings],
+            "trigger_at": [firing.trigger_at for firing in firings],
+        },
+        same={"fired_at": now},
     )
-    # The sweep holds these tickets' row locks; only now are the whole rows needed.
-    tickets = Ticket.objects.select_related("client", "site", "assignee", "team__lead").in_bulk(
-        {record.clock.ticket_id for record in records}
-    )
-    events, emails = [], []
+    records = [
+        Firing(firing.rule, firing.clock, firing.trigger_at, pk)
+        for firing, pk in zip(firings, ids, strict=True)
+    ]
+    escalated = _tickets(tickets, firings)
+    out = Outgoing(managers=_managers(escalated, firings))
+    ticket_ids, client_ids, facts = [], [], []
     for record in records:
-        ticket = tickets[record.clock.ticket_id]
-        outcome = _ACTIONS[record.rule.action](record, ticket, now, emails)
-        events.append(
-            TicketEvent(
-                ticket=ticket,
-                client_id=ticket.client_id,
-                actor=None,
-                kind=TicketEvent.Kind.SLA,
-                is_internal=True,
-                data=escalation_fact(record, outcome),
-            )
+        ticket = escalated[record.clock.ticket_id]
+        outcome = _ACTIONS[record.rule.action](record, ticket, now, out)
+        ticket_ids.append(ticket.pk)
+        client_ids.append(ticket.client_id)
+        facts.append(escalation_fact(record, outcome))
+    rows_insert(
+        TicketEvent,
+        {"ticket_id": ticket_ids, "client_id": client_ids, "data": facts},
+        same={"actor_id": None, "kind": TicketEvent.Kind.SLA, "is_internal": True},
+    )
+    HeldNotification.objects.bulk_create(out.held)
+    email_enqueue_rendered_later(out.emails)
+
+
+def _tickets(rows: dict[int, tuple], firings: list[Firing]) -> dict[int, EscalatedTicket]:
+    """The firings' tickets, with each team (and its lead) and assignee an action reads loaded
+    once rather than joined per ticket: a thousand firings usually name a handful of people."""
+    tickets = {
+        firing.clock.ticket_id: EscalatedTicket(*rows[firing.clock.ticket_id]) for firing in firings
+    }
+    actions = {firing.rule.action for firing in firings}
+    if Action.NOTIFY_TEAM_LEAD in actions:
+        teams = Team.objects.select_related("lead").in_bulk(
+            {ticket.team_id for ticket in tickets.values() if ticket.team_id}
         )
-    TicketEvent.objects.bulk_create(events)
-    email_enqueue_rendered_later(emails)
+        for ticket in tickets.values():
+            ticket.team = teams.get(ticket.team_id)
+    if Action.NOTIFY_ASSIGNEE in actions:
+        assignees = User.objects.in_bulk(
+            {ticket.assignee_id for ticket in tickets.values() if ticket.assignee_id}
+        )
+        for ticket in tickets.values():
+            ticket.assignee = assignees.get(ticket.assignee_id)
+    return tickets
 
 
-def escalation_fact(firing: RuleFiring, outcome: dict) -> dict:
+def _managers(tickets: dict[int, EscalatedTicket], firings: list[Firing]) -> dict[int, list[User]]:
+    """Active client managers by client, when a notify-client-manager rule fires."""
+    if Action.NOTIFY_CLIENT_MANAGER not in {firing.rule.action for firing in firings}:
+        return {}
+    managers = {ticket.client_id: [] for ticket in tickets.values()}
+    for person in User.objects.filter(
+        client_id__in=managers, role=Role.CLIENT_MANAGER, is_active=True
+    ):
+        managers[person.client_id].append(person)
+    return managers
+
+
+def escalation_fact(firing: Firing | RuleFiring, outcome: dict) -> dict:
     """The facts of a firing's timeline entry (sla.facts words them in the viewer's language)."""
     return {
         "fact": ESCALATION,
@@ -100,7 +167,7 @@ def escalation_fact(firing: RuleFiring, outcome: dict) -> dict:
     }
 
 
-def trigger_label(firing: RuleFiring) -> str:
+def trigger_label(firing: Firing | RuleFiring) -> str:
     return trigger_text(escalation_fact(firing, {}))
 
 
@@ -124,10 +191,10 @@ def held_notifications_send(*, now: datetime) -> int:
 
 
 def _deliver(
-    firing: RuleFiring,
-    ticket: Ticket,
+    firing: Firing,
+    ticket: EscalatedTicket,
     now: datetime,
-    emails: Emails,
+    out: Outgoing,
     people: list[User],
     address: str,
 ) -> dict:
@@ -142,11 +209,11 @@ def _deliver(
     if firing.rule.deliver == EscalationRule.Delivery.NEXT_WORKING_HOUR:
         send_after = next_working_instant(firing.clock.calendar.spec(), now)
     if send_after > now:
-        HeldNotification.objects.bulk_create(
+        out.held.extend(
             [
                 HeldNotification(
                     client_id=ticket.client_id,
-                    firing=firing,
+                    firing_id=firing.pk,
                     recipient=person,
                     send_after=send_after,
                 )
@@ -156,7 +223,7 @@ def _deliver(
                 [
                     HeldNotification(
                         client_id=ticket.client_id,
-                        firing=firing,
+                        firing_id=firing.pk,
                         address=address,
                         send_after=send_after,
                     )
@@ -171,9 +238,9 @@ def _deliver(
             "at": instant_fact(send_after, firing.clock.calendar.spec().tz),
         }
     for person in recipients:
-        _email(emails, firing.pk, person=person)
+        _email(out.emails, firing.pk, person=person)
     if address:
-        _email(emails, firing.pk, address=address)
+        _email(out.emails, firing.pk, address=address)
     return {"code": "notified", "names": names}
 
 
@@ -206,57 +273,58 @@ def email_context(ids: dict) -> dict:
     }
 
 
-def _notify_assignee(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_assignee(firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing) -> dict:
     people = [ticket.assignee] if ticket.assignee_id else []
-    return _deliver(firing, ticket, now, emails, people, "")
+    return _deliver(firing, ticket, now, out, people, "")
 
 
-def _notify_team_lead(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
+def _notify_team_lead(
+    firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing
+) -> dict:
     lead = ticket.team.lead if ticket.team_id else None
-    return _deliver(firing, ticket, now, emails, [lead] if lead else [], "")
+    return _deliver(firing, ticket, now, out, [lead] if lead else [], "")
 
 
-def _notify_address(firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails) -> dict:
-    return _deliver(firing, ticket, now, emails, [], firing.rule.address)
+def _notify_address(firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing) -> dict:
+    return _deliver(firing, ticket, now, out, [], firing.rule.address)
 
 
 def _notify_client_manager(
-    firing: RuleFiring, ticket: Ticket, now: datetime, emails: Emails
+    firing: Firing, ticket: EscalatedTicket, now: datetime, out: Outgoing
 ) -> dict:
-    managers = list(
-        User.objects.filter(client_id=ticket.client_id, role=Role.CLIENT_MANAGER, is_active=True)
-    )
-    return _deliver(firing, ticket, now, emails, managers, "")
+    return _deliver(firing, ticket, now, out, out.managers[ticket.client_id], "")
 
 
-def _reassign_team(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
+def _reassign_team(firing: Firing, ticket: EscalatedTicket, now: datetime, _out: Outgoing) -> dict:
     team = firing.rule.team
     if team.pk == ticket.team_id:
         return {"code": "same_team", "team": team.name}
     if not team.clients.filter(pk=ticket.client_id).exists():
         return {"code": "team_not_serving", "team": team.name}
     changed = ticket_system_assign_team(
-        ticket=ticket, team=team, reason=_rule_reason(firing), now=now
+        ticket=Ticket(pk=ticket.pk), team=team, reason=_rule_reason(firing), now=now
     )
     # Later firings of this batch (e.g. notify the team lead) see the new team.
-    ticket.team, ticket.version = team, changed.version
+    ticket.team, ticket.team_id, ticket.version = team, team.pk, changed.version
     return {"code": "reassigned", "team": team.name}
 
 
-def _raise_priority(firing: RuleFiring, ticket: Ticket, now: datetime, _emails: Emails) -> dict:
+def _raise_priority(firing: Firing, ticket: EscalatedTicket, now: datetime, _out: Outgoing) -> dict:
     """One step up (P3 → P2); the ticket's clocks follow the new priority like any change."""
     if ticket.priority <= Priority.P1:
         return {"code": "already_p1"}
-    changed = ticket_system_raise_priority(ticket=ticket, reason=_rule_reason(firing), now=now)
+    changed = ticket_system_raise_priority(
+        ticket=Ticket(pk=ticket.pk), reason=_rule_reason(firing), now=now
+    )
     ticket.priority, ticket.version = changed.priority, changed.version
     return {"code": "raised", "priority": ticket.priority}
 
 
-def _rule_reason(firing: RuleFiring) -> str:
+def _rule_reason(firing: Firing) -> str:
     return _("by escalation rule “%(rule)s”") % {"rule": firing.rule.name}
 
 
-_ACTIONS: dict[str, Callable[[RuleFiring, Ticket, datetime, Emails], dict]] = {
+_ACTIONS: dict[str, Callable[[Firing, EscalatedTicket, datetime, Outgoing], dict]] = {
     Action.NOTIFY_ASSIGNEE: _notify_assignee,
     Action.NOTIFY_TEAM_LEAD: _notify_team_lead,
     Action.NOTIFY_ADDRESS: _notify_address,

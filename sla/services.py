@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client, User
+from itsm.rows import rows_insert
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.querysets import OPEN_STATUSES
 
@@ -342,44 +343,54 @@ def sla_sweep(*, now: datetime) -> int:
             due = SlaClock.objects.due_for_check(now)
             if swept:
                 due = due.exclude(ticket_id__in=swept)
+            # Most overdue first, straight from the index: the clocks' default ordering (by
+            # ticket) would join every due clock's ticket only to sort them.
             candidates = set(
-                due.values_list("ticket_id", flat=True)[: SWEEP_BATCH * CANDIDATE_BATCHES]
+                due.order_by("next_check_at").values_list("ticket_id", flat=True)[
+                    : SWEEP_BATCH * CANDIDATE_BATCHES
+                ]
             )
-            ticket_ids = (
-                list(
-                    Ticket.objects.select_for_update(skip_locked=True, no_key=True)
+            # Read with what escalation rules' actions need of them, at no extra cost.
+            tickets = (
+                {
+                    row[0]: row
+                    for row in Ticket.objects.select_for_update(skip_locked=True, no_key=True)
                     .filter(pk__in=candidates)
                     .order_by()
-                    .values_list("pk", flat=True)[:SWEEP_BATCH]
-                )
+                    .values_list(*escalation.TICKET_COLUMNS)[:SWEEP_BATCH]
+                }
                 if candidates
-                else []
+                else {}
             )
-            if ticket_ids:
-                flagged += _sweep_tickets(ticket_ids, rules, now)
-                swept.update(ticket_ids)
-        if len(ticket_ids) < SWEEP_BATCH:
+            if tickets:
+                flagged += _sweep_tickets(tickets, rules, now)
+                swept.update(tickets)
+        if len(tickets) < SWEEP_BATCH:
             break
     escalation.held_notifications_send(now=now)
     return flagged
 
 
-def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: datetime) -> int:
-    """Flag the due clocks of tickets this transaction holds locked.
+def _sweep_tickets(tickets: dict[int, tuple], rules: list[EscalationRule], now: datetime) -> int:
+    """Flag the due clocks of tickets this transaction holds locked (ids to their
+    escalation.TICKET_COLUMNS).
 
     Only the flags the conditional UPDATEs report as set produce events and firings, so a clock
     read stale, swept again for a later percent rule, or raced by another sweep is never
     flagged twice: the database, not this copy of the row, decides.
     """
+    # Ordered by pk, not by the default (ticket, kind): that would join the tickets, and FOR
+    # UPDATE would then take their rows in a stronger mode than the sweep's NO KEY UPDATE.
     clocks = list(
-        SlaClock.objects.select_for_update().filter(
-            ticket_id__in=ticket_ids, next_check_at__lte=now
-        )
+        SlaClock.objects.select_for_update()
+        .filter(ticket_id__in=list(tickets), next_check_at__lte=now)
+        .order_by("pk")
     )
     if not clocks:
         return 0
     # A handful of calendars serve every clock: read each once rather than join it per row.
     calendars = BusinessCalendar.objects.in_bulk({clock.calendar_id for clock in clocks})
+    specs = {pk: calendar.spec() for pk, calendar in calendars.items()}
     for clock in clocks:
         clock.calendar = calendars[clock.calendar_id]
     # Candidates by instant only; whether a flag is still unset is the UPDATE's to say.
@@ -390,22 +401,18 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
         "breached_at", "breach_at", [c.pk for c in clocks if is_breached(c, now)], now, strict=True
     )
     fired = escalation.fired_pairs([clock.pk for clock in clocks]) if rules else set()
-    events, firings, next_checks, flagged = [], [], [], 0
+    # The timeline rows as columns (itsm.rows): warnings internal, breaches public.
+    events = {"ticket_id": [], "client_id": [], "is_internal": [], "data": []}
+    firings, next_checks, flagged = [], [], 0
     for clock in clocks:
-        spec = clock.calendar.spec()
+        spec = specs[clock.calendar_id]
         clock_events, clock_firings, pending = [], [], []
         if clock.pk in warned:
             clock.warned_at = clock.warn_at
-            clock_events.append(
-                _sla_event(
-                    clock.ticket_id, clock.client_id, warning_line(clock, spec), internal=True
-                )
-            )
+            clock_events.append((True, warning_line(clock, spec)))
         if clock.pk in breached:
             clock.breached_at = clock.breach_at
-            clock_events.append(
-                _sla_event(clock.ticket_id, clock.client_id, breach_line(clock, spec))
-            )
+            clock_events.append((False, breach_line(clock, spec)))
         for rule in rules_matching(clock, rules):
             if (clock.pk, rule.pk) in fired:
                 continue
@@ -421,14 +428,18 @@ def _sweep_tickets(ticket_ids: list[int], rules: list[EscalationRule], now: date
                 clock_firings.append(escalation.Firing(rule, clock, clock.breached_at))
         clock.next_check_at = next_check(clock, pending)
         next_checks.append(clock)
-        events += clock_events
+        for internal, facts in clock_events:
+            events["ticket_id"].append(clock.ticket_id)
+            events["client_id"].append(clock.client_id)
+            events["is_internal"].append(internal)
+            events["data"].append(facts)
         firings += clock_firings
         flagged += bool(clock_events or clock_firings)
     _next_checks_save(next_checks)
-    TicketEvent.objects.bulk_create(events)
+    rows_insert(TicketEvent, events, same={"actor_id": None, "kind": TicketEvent.Kind.SLA})
     clocks_warned.send(SlaClock, clocks=[c for c in clocks if c.pk in warned], now=now)
     clocks_breached.send(SlaClock, clocks=[c for c in clocks if c.pk in breached], now=now)
-    escalation.escalate(firings=firings, now=now)
+    escalation.escalate(firings=firings, tickets=tickets, now=now)
     return flagged
 
 
