@@ -60,11 +60,6 @@ def hammer(token: str, stop_at: float, counts: list, errors: list) -> None:
             errors.append(response.status)
 
 
-def process_cpu_seconds(pids) -> float:
-    """utime + stime of the processes still alive among `pids`."""
-    return sum(filter(None, (backend_cpu_seconds(pid) for pid in pids)))
-
-
 def children_of(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -94,9 +89,9 @@ def cpu_snapshot(server_pid: int) -> dict[str, dict[int, float]]:
     """CPU seconds so far of gunicorn (master and workers) and of this database's backends."""
     return {
         "gunicorn": {
-            pid: backend_cpu_seconds(pid) or 0.0 for pid in [server_pid, *children_of(server_pid)]
+            pid: process_cpu_seconds(pid) or 0.0 for pid in [server_pid, *children_of(server_pid)]
         },
-        "postgres": {pid: backend_cpu_seconds(pid) or 0.0 for pid in database_backends()},
+        "postgres": {pid: process_cpu_seconds(pid) or 0.0 for pid in database_backends()},
     }
 
 
@@ -161,8 +156,9 @@ def run(usernames: list[str]) -> tuple[float, dict[str, float]]:
     return counts[0] / elapsed, per_ticket
 
 
-def backend_cpu_seconds(pid: int) -> float | None:
-    """CPU time a local PostgreSQL backend has used (utime + stime), None if not readable."""
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time a local process (a PostgreSQL backend, a gunicorn worker) has used (utime +
+    stime), None if not readable."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -195,13 +191,13 @@ def in_process(username: str) -> tuple[int, float, float | None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    db_before = backend_cpu_seconds(backend)
+    db_before = process_cpu_seconds(backend)
     times = []
     for _ in range(IN_PROCESS):
         start = time.process_time()
         post()
         times.append((time.process_time() - start) * 1000)
-    db_after = backend_cpu_seconds(backend)
+    db_after = process_cpu_seconds(backend)
     db_ms = None if db_before is None else (db_after - db_before) * 1000 / IN_PROCESS
     return len(statements), median(times), db_ms
 
