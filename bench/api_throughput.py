@@ -60,7 +60,54 @@ def hammer(token: str, stop_at: float, counts: list, errors: list) -> None:
             errors.append(response.status)
 
 
-def run(usernames: list[str]) -> float:
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL backends of this database other than this process's own connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of gunicorn (master and workers) and of this database's backends."""
+    return {
+        "gunicorn": {
+            pid: process_cpu_seconds(pid) or 0.0 for pid in [server_pid, *children_of(server_pid)]
+        },
+        "postgres": {pid: process_cpu_seconds(pid) or 0.0 for pid in database_backends()},
+    }
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """Seconds each group used between the snapshots (processes started since count whole)."""
+    return {
+        group: sum(now - before[group].get(pid, 0.0) for pid, now in after[group].items())
+        for group in after
+    }
+
+
+def run(usernames: list[str]) -> tuple[float, dict[str, float]]:
+    """(tickets per second, CPU ms per ticket of gunicorn, PostgreSQL and the client threads).
+
+    The CPU figures are what a busy, shared machine distorts least: the rate depends on the
+    cores left over by other work, the milliseconds per ticket hardly."""
     tokens = [token_for(name) for name in usernames]
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(
@@ -82,6 +129,7 @@ def run(usernames: list[str]) -> float:
     try:
         wait_until_up()
         counts, errors = [0], []
+        cpu_before, client_before = cpu_snapshot(server.pid), time.process_time()
         stop_at = time.monotonic() + SECONDS
         threads = [
             threading.Thread(target=hammer, args=(tokens[i % len(tokens)], stop_at, counts, errors))
@@ -93,6 +141,8 @@ def run(usernames: list[str]) -> float:
         for t in threads:
             t.join()
         elapsed = time.monotonic() - start
+        used = cpu_used(cpu_before, cpu_snapshot(server.pid))
+        used["client threads"] = time.process_time() - client_before
     finally:
         server.terminate()
         try:
@@ -102,11 +152,13 @@ def run(usernames: list[str]) -> float:
             server.wait(5)
     if errors:
         print(f"  {len(errors)} non-201 answers, e.g. {errors[:3]}")
-    return counts[0] / elapsed
+    per_ticket = {group: seconds * 1000 / max(counts[0], 1) for group, seconds in used.items()}
+    return counts[0] / elapsed, per_ticket
 
 
-def backend_cpu_seconds(pid: int) -> float | None:
-    """CPU time a local PostgreSQL backend has used (utime + stime), None if not readable."""
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time a local process (a PostgreSQL backend, a gunicorn worker) has used (utime +
+    stime), None if not readable."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -139,13 +191,13 @@ def in_process(username: str) -> tuple[int, float, float | None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    db_before = backend_cpu_seconds(backend)
+    db_before = process_cpu_seconds(backend)
     times = []
     for _ in range(IN_PROCESS):
         start = time.process_time()
         post()
         times.append((time.process_time() - start) * 1000)
-    db_after = backend_cpu_seconds(backend)
+    db_after = process_cpu_seconds(backend)
     db_ms = None if db_before is None else (db_after - db_before) * 1000 / IN_PROCESS
     return len(statements), median(times), db_ms
 
@@ -160,10 +212,16 @@ if __name__ == "__main__":
     users = os.environ.get("BENCH_API_USER", "b00u1").split(",")
     user = users[0]
     if SECONDS > 0:
-        rate = run(users)
+        rate, per_ticket = run(users)
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(
             f"API ticket creation: {rate:.0f} tickets/s "
-            f"({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s)"
+            f"({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s; "
+            f"load average after: {load})"
+        )
+        print(
+            "  CPU per ticket: "
+            + ", ".join(f"{group} {ms:.1f} ms" for group, ms in per_ticket.items())
         )
     if IN_PROCESS > 0:
         statements, cpu_ms, db_ms = in_process(user)

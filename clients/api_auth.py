@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
-from . import twofactor
+from . import token_cache, twofactor
 from .models import ApiToken, User, api_token_hash
 
 # last_used_at is written at most this often per token: a busy script costs no write per call.
@@ -79,12 +79,19 @@ class TokenAuthentication(authentication.TokenAuthentication):
     model = ApiToken
 
     def authenticate_credentials(self, key):
-        token = (
-            # The site too: filing a ticket (the API's busiest write) needs the requester's.
-            ApiToken.objects.select_related("user", "user__client", "user__site")
-            .filter(key_hash=api_token_hash(key))
-            .first()
-        )
+        key_hash = api_token_hash(key)
+        token = token_cache.token_get(key_hash)
+        if token is None:
+            read_in = token_cache.generation()
+            try:
+                # The site too: filing a ticket (the API's busiest write) needs the requester's.
+                token = ApiToken.objects.select_related("user", "user__client", "user__site").get(
+                    key_hash=key_hash
+                )
+            except ApiToken.DoesNotExist:
+                token = None
+            else:
+                token_cache.token_put(key_hash, token, read_in)
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         user = token.user
@@ -101,4 +108,5 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
+            token_cache.token_used(key_hash, now)
         return user, token

@@ -22,25 +22,16 @@ from sla.clocks import rules_matching
 from sla.models import EscalationRule
 from tickets.models import Ticket
 
-from .models import Kind, Notification, NotificationPreference, TeamNotificationSetting
+from .models import Kind, Notification, NotificationPreference
+from .new_ticket import notify_new_ticket
 
-URGENT = 2  # P1 and P2 are announced at once whatever the team's setting
+__all__ = ["notify_new_ticket"]  # its own module: one statement instead of notify()
 
 
 def _staff(queryset, prefix: str = ""):
     return queryset.filter(**{f"{prefix}is_active": True}).filter(
         Q(**{f"{prefix}role__in": STAFF_ROLES}) | Q(**{f"{prefix}is_superuser": True})
     )
-
-
-def team_members(*, teams) -> list[User]:
-    # Preferences joined in: notify() then reads no preference row for these people.
-    people = _staff(User.objects.filter(teams__in=teams)).distinct()
-    return list(people.select_related("notification_preference"))
-
-
-def serving_teams(*, client_id: int):
-    return Team.objects.filter(clients=client_id)
 
 
 def responsible_people(*, tickets: list[Ticket]) -> dict[int, list[User]]:
@@ -151,21 +142,6 @@ def _email(person: User, kind: str, ticket: Ticket, actor: User | None) -> None:
         )
     subject, _, body = text.strip().partition("\n")
     email_enqueue(to=person.email, subject=subject.strip(), body=body.strip())
-
-
-def notify_new_ticket(*, actor: User | None, ticket: Ticket, now: datetime) -> list[Notification]:
-    """Members of the teams serving the client; P3/P4 only to teams that want them at once."""
-    teams = serving_teams(client_id=ticket.client_id)
-    if ticket.priority > URGENT:
-        teams = teams.exclude(
-            notification_setting__new_low_priority=TeamNotificationSetting.LowPriority.NEVER
-        )
-    return notify(
-        actor=actor,
-        kind=Kind.NEW_TICKET,
-        deliveries=[(ticket, team_members(teams=teams), f"created:{ticket.pk}")],
-        now=now,
-    )
 
 
 def notify_requester_activity(

@@ -21,16 +21,20 @@ from .models import (
 
 
 class PrebuiltFields:
-    """A ModelSerializer whose fields depend on the model only: built once per process and
-    copied per instance (0.2 ms) instead of rebuilt from the model's meta (0.8 ms a request)."""
+    """A read-only ModelSerializer whose fields depend on the model only: built once per process
+    instead of from the model's meta on every request (0.8 ms). Each instance gets shallow
+    copies: binding sets a copy's own name and parent, and output never changes what the copies
+    share (choices, validators), so the deep copy DRF makes (another 0.4 ms) buys nothing."""
 
     def get_fields(self):
         cls = type(self)
         built = cls.__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()
+            if not all(field.read_only for field in built.values()):
+                raise TypeError(f"{cls.__name__}: PrebuiltFields is for read-only serializers")
             cls._built_fields = built
-        return copy.deepcopy(built)
+        return {name: copy.copy(field) for name, field in built.items()}
 
 
 class TicketSerializer(PrebuiltFields, serializers.ModelSerializer):
@@ -71,26 +75,44 @@ class TicketSerializer(PrebuiltFields, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleRows:
+    """A related field choosing among the rows the requesting user may see.
+
+    The queryset is a class attribute (it names the model for the schema) rather than an
+    argument, so the copy of the field every serializer instance makes does not copy it, and
+    the scoped queryset is built only when the field is in the request."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return super().get_queryset()
+        return self.queryset.model.objects.visible_to(request.user)
+
+
+class VisibleSiteField(VisibleRows, ApiRowField):
+    queryset = Site.objects.none()
+
+
+class VisibleUsernameField(VisibleRows, serializers.SlugRelatedField):
+    queryset = User.objects.none()
+
+
+class ActiveCategoryField(ApiRowField):
+    queryset = ServiceCategory.objects.filter(is_active=True)
+
+
 class TicketCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
-    site = ApiRowField(queryset=Site.objects.none(), required=False)
-    category = ApiRowField(queryset=ServiceCategory.objects.filter(is_active=True), required=False)
+    site = VisibleSiteField(required=False)
+    category = ActiveCategoryField(required=False)
     impact = serializers.ChoiceField(choices=Impact.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-    requester = serializers.SlugRelatedField(
+    requester = VisibleUsernameField(
         slug_field="username",
-        queryset=User.objects.none(),
         required=False,
         help_text="Staff filing on a user's behalf (phone call): the end user's username.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["site"].queryset = Site.objects.visible_to(request.user)
-            self.fields["requester"].queryset = User.objects.visible_to(request.user)
 
 
 TIME_FIELDS_HELP = "Minutes spent (0-1440, staff only), recorded with the reply or note."

@@ -50,6 +50,20 @@ def test_a_new_p1_ticket_tells_the_serving_teams_at_once_by_email(
     assert emails_to(agent_b) == []
 
 
+def test_a_new_ticket_reaches_each_active_staff_member_once(user_a1, agent_a, client_a):
+    """Of the serving teams' members: an agent in two of them is told once; a deactivated
+    agent, and a client-side person wrongly left in a team, are not told; a superuser is."""
+    team = agent_a.teams.get()
+    gone = f.make_user(role=Role.AGENT, username="gone_a", is_active=False)
+    stray = f.make_user(role=Role.END_USER, client=client_a, username="stray_a")
+    root = f.make_user(role=Role.END_USER, client=client_a, username="root_a", is_superuser=True)
+    team.members.add(gone, stray, root)
+    f.make_team(members=[agent_a], clients=[client_a], name="Second team of A")
+    ticket = make_ticket(requester=user_a1, **FOR_PRIORITY[3])
+    assert received(agent_a) == received(root) == [("new_ticket", ticket.reference)]
+    assert received(gone) == received(stray) == []
+
+
 def test_a_new_p3_ticket_is_in_app_only_and_a_team_may_opt_out(user_a1, agent_a, client_a):
     ticket = make_ticket(requester=user_a1, **FOR_PRIORITY[3])
     assert received(agent_a) == [("new_ticket", ticket.reference)]

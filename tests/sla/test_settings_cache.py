@@ -69,7 +69,7 @@ def test_warm_process_reads_no_settings_and_plans_the_same_clocks(user_a1):
     assert first.sla_due_at == second.sla_due_at == min(c.due_at for c in clocks_of(first).values())
 
 
-def test_warm_creation_costs_eight_statements(user_a1, agent_a):
+def test_warm_creation_costs_six_statements(user_a1, agent_a):
     make_ticket(requester=user_a1, now=MONDAY_9)  # warms the copies and the client's counter
     with CaptureQueriesContext(connection) as queries:
         services.ticket_create(
@@ -79,9 +79,9 @@ def test_warm_creation_costs_eight_statements(user_a1, agent_a):
     sql = [q["sql"] for q in queries.captured_queries]
     inside = [s for s in sql[: sql.index("COMMIT")] if not s.startswith("BEGIN")]
     # Counter, ticket (with its sla_due_at), created event, both clocks in one INSERT, the
-    # serving teams' people (with their preferences), earlier notifications with this key,
-    # the team's notification, the requester's email (rendered when sent).
-    assert len(inside) == 8, "\n".join(s[:90] for s in inside)
+    # announcement to the serving teams (one INSERT ... SELECT), the requester's email (rendered
+    # when sent).
+    assert len(inside) == 6, "\n".join(s[:90] for s in inside)
 
 
 def test_target_changed_in_the_admin_applies_to_the_next_ticket_at_once(
