@@ -71,9 +71,6 @@ ALLOWED = {
     ("reports/satisfaction/selectors.py", "SurveyAnswer.objects.filter(invitation__round_id__in"): (
         "answers of survey rounds the caller already read through visible_to(user)"
     ),
-    ("reports/satisfaction/selectors.py", "superseded = Rating.objects.filter("): (
-        "a subquery correlated (OuterRef) to CSAT requests read through visible_to(user)"
-    ),
 }
 # Tenant-keyed rows no request reads: label -> why they need no visible_to().
 INTERNAL = {
