@@ -130,6 +130,20 @@ def ticket_get_for(*, user, ticket_id) -> Ticket:
     )
 
 
+def ticket_workspace_get_for(*, user, ticket_id) -> Ticket:
+    """ticket_get_for without the assignee, team and category joined: the agent's workspace
+    shows only their names, which it takes from its cached drop-down lists (queue_lists).
+    Planning the seven-table join cost PostgreSQL ~2.5 ms per page at 1,000,000 tickets.
+    """
+    ticket_id = parse_id(ticket_id)
+    if ticket_id is None:
+        raise Http404
+    return get_object_or_404(
+        Ticket.objects.visible_to(user).select_related("client", "site", "requester"),
+        pk=ticket_id,
+    )
+
+
 def ticket_events_for(*, user, ticket: Ticket):
     """The ticket's timeline as `user` may see it.
 
