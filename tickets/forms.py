@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import ServiceCategory, Site
+from itsm import widgets
 from itsm.fields import IdField, RowChoiceField
 from itsm.forms import Form
 
@@ -89,7 +90,7 @@ class TicketActionForm(VersionedForm):
         label=_("Write as"),
         choices=ComposerMode.CHOICES,
         initial=ComposerMode.PUBLIC,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
     )
     body = forms.CharField(
         label=_("Message"),
@@ -102,14 +103,24 @@ class TicketActionForm(VersionedForm):
         label=_("Time spent (minutes)"), required=False, min_value=0, max_value=24 * 60
     )
     time_kind = forms.ChoiceField(
-        label=_("Where"), choices=TimeEntry.Kind.choices, initial=TimeEntry.Kind.REMOTE
+        label=_("Where"),
+        choices=TimeEntry.Kind.choices,
+        initial=TimeEntry.Kind.REMOTE,
+        widget=widgets.Select,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    assignee = RowChoiceField(label=_("Agent"), queryset=None, required=False)
-    team = RowChoiceField(label=_("Team"), queryset=None, required=False)
-    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=widgets.Select)
+    assignee = RowChoiceField(
+        label=_("Agent"), queryset=None, required=False, widget=widgets.Select
+    )
+    team = RowChoiceField(label=_("Team"), queryset=None, required=False, widget=widgets.Select)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, widget=widgets.Select
+    )
     category = RowChoiceField(
-        label=_("Category"), queryset=ServiceCategory.objects.none(), required=False
+        label=_("Category"),
+        queryset=ServiceCategory.objects.none(),
+        required=False,
+        widget=widgets.Select,
     )
 
     def __init__(self, *args, ticket, agents, teams, categories, shown=None, **kwargs):
