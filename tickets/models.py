@@ -169,6 +169,13 @@ class Ticket(models.Model):
             models.Index(fields=["client", "status", "created_at"], name="ticket_client_status"),
             # "My tickets" reads newest first (-created_at, -id): the index scanned backwards.
             models.Index(fields=["requester", "created_at", "id"], name="ticket_requester"),
+            # The workspace's "other open tickets" of the requester, newest first: without it
+            # PostgreSQL read all of a requester's tickets (thousands for a busy one) to find five.
+            models.Index(
+                fields=["requester", "created_at"],
+                name="ticket_requester_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
             models.Index(fields=["site", "created_at"], name="ticket_site"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee"),
             models.Index(

@@ -203,11 +203,15 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
     def render_page(self, ticket, forms, error=None, status=200):
         user = self.request.user
         self.name_related(ticket)
+        # Staff see the whole timeline, so it also tells which resolution a rating belongs to.
+        events = list(selectors.ticket_events_for(user=user, ticket=ticket))
         context = {
             "ticket": ticket,
-            "events": selectors.ticket_events_for(user=user, ticket=ticket),
+            "events": events,
             "other_open": selectors.requester_other_open_tickets(user=user, ticket=ticket),
-            "rating": selectors.rating_for(user=user, ticket=ticket),
+            "rating": selectors.rating_for(
+                user=user, ticket=ticket, resolutions=selectors.resolutions_in(events)
+            ),
             "extra_panels": workspace_panels(user=user, ticket=ticket),
             "reply_templates": selectors.reply_templates_for(user=user, ticket=ticket),
             "time_spent": selectors.time_spent_on(user=user, ticket=ticket),
