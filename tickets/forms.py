@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import ServiceCategory, Site
+from clients.models import ServiceCategory, Site, Team, User
 from itsm import widgets
 from itsm.fields import IdField, RowChoiceField
 from itsm.forms import Form
@@ -123,9 +123,12 @@ class TicketActionForm(VersionedForm):
         widget=widgets.Select,
     )
 
-    def __init__(self, *args, ticket, agents, teams, categories, shown=None, **kwargs):
-        """`agents`, `teams`, `categories` validate what is sent; `shown` (queue_lists'
-        ClientLists, cached) are what an unbound form offers, without a query."""
+    def __init__(
+        self, *args, ticket, agents=None, teams=None, categories=None, shown=None, **kwargs
+    ):
+        """`agents`, `teams`, `categories` (querysets) validate what is sent; `shown`
+        (queue_lists' ClientLists, cached) are what an unbound form offers, without a query.
+        A form is given one or the other."""
         initial = {
             "version": ticket.version,
             "status": ticket.status,
@@ -136,9 +139,13 @@ class TicketActionForm(VersionedForm):
             **kwargs.pop("initial", {}),
         }
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["assignee"].queryset = agents
-        self.fields["team"].queryset = teams
-        self.fields["category"].queryset = categories
+        # Without querysets (a form that only offers) nothing sent would be accepted.
+        for name, rows, model in (
+            ("assignee", agents, User),
+            ("team", teams, Team),
+            ("category", categories, ServiceCategory),
+        ):
+            self.fields[name].queryset = rows if rows is not None else model.objects.none()
         for name in ("assignee", "team", "category"):
             self.fields[name].empty_label = "—"
         if shown is not None:

@@ -477,16 +477,20 @@ class ReplyTemplate(models.Model):
         return f"{self.team} · {self.title}"
 
     def render(self, *, ticket: Ticket, agent) -> str:
-        # Plain replacement, not str.format: a stray brace in the text must not break the page.
-        values = {
-            "requester_name": ticket.requester.display_name,
-            "reference": ticket.reference,
-            "agent_name": agent.display_name,
-        }
-        text = self.body
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", value)
-        return text
+        return reply_text_fill(self.body, ticket=ticket, agent=agent)
+
+
+def reply_text_fill(body: str, *, ticket: Ticket, agent) -> str:
+    """A reply template's text with its placeholders filled for `ticket`."""
+    # Plain replacement, not str.format: a stray brace in the text must not break the page.
+    values = {
+        "requester_name": ticket.requester.display_name,
+        "reference": ticket.reference,
+        "agent_name": agent.display_name,
+    }
+    for name, value in values.items():
+        body = body.replace("{" + name + "}", value)
+    return body
 
 
 class CreateRequest(models.Model):

@@ -278,19 +278,24 @@ def categories_for_clients(*, client_ids: list[int]):
 
 
 def reply_templates_for(*, user, ticket: Ticket) -> list[tuple[ReplyTemplate, str]]:
-    """The active reply templates of the user's teams, each with its text filled for `ticket`.
+    """The active reply templates of the user's teams, each with its text filled for `ticket`."""
+    rows = reply_templates_of(user=user, client_id=ticket.client_id)
+    return [(row, row.render(ticket=ticket, agent=user)) for row in rows]
+
+
+def reply_templates_of(*, user, client_id: int):
+    """The active reply templates `user` is offered on tickets of `client_id`.
 
     Templates are the provider's, not a client's: an agent sees their own teams' ones (an
-    admin, those of the teams serving the ticket's client).
+    admin, those of the teams serving the client).
     """
     if not is_provider_staff(user):
-        return []
+        return ReplyTemplate.objects.none()
     if user.is_admin_role:
-        rows = ReplyTemplate.objects.filter(team__clients=ticket.client_id)
+        rows = ReplyTemplate.objects.filter(team__clients=client_id)
     else:
         rows = ReplyTemplate.objects.filter(team__members=user)
-    rows = rows.filter(is_active=True).select_related("team").distinct().order_by("title", "id")
-    return [(row, row.render(ticket=ticket, agent=user)) for row in rows]
+    return rows.filter(is_active=True).select_related("team").distinct().order_by("title", "id")
 
 
 def time_spent_on(*, user, ticket: Ticket) -> int:

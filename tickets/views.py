@@ -24,7 +24,7 @@ from .forms import (
     ReplyForm,
     TicketActionForm,
 )
-from .models import Priority, Status
+from .models import Priority, Status, reply_text_fill
 from .presenters import options, prepare_rows, queue_rows_html
 from .queue_paging import queue_page
 
@@ -162,16 +162,22 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
 
     def forms_for(self, ticket, data=None, action=None):
         user = self.request.user
+        if action == "update":
+            # A posted form is checked against the lists read afresh.
+            lists = {
+                "agents": selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
+                "teams": selectors.teams_for(user=user, client_id=ticket.client_id),
+                "categories": selectors.categories_covered_for(client_id=ticket.client_id),
+            }
+        else:
+            # A form shown afresh only offers: the cached lists, without a query.
+            lists = {"shown": self.client_lists(ticket)}
         return {
             "action_form": TicketActionForm(
                 data if action == "update" else None,
                 self.request.FILES if action == "update" else None,
                 ticket=ticket,
-                agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
-                teams=selectors.teams_for(user=user, client_id=ticket.client_id),
-                categories=selectors.categories_covered_for(client_id=ticket.client_id),
-                # A page shown afresh offers the cached lists; a posted one re-reads them.
-                shown=None if action == "update" else self.client_lists(ticket),
+                **lists,
             ),
             "edit_form": EditForm(
                 data if action == "edit" else None,
@@ -213,7 +219,10 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
                 user=user, ticket=ticket, resolutions=selectors.resolutions_in(events)
             ),
             "extra_panels": workspace_panels(user=user, ticket=ticket),
-            "reply_templates": selectors.reply_templates_for(user=user, ticket=ticket),
+            "reply_templates": [
+                (title, team, reply_text_fill(body, ticket=ticket, agent=user))
+                for title, team, body in self.client_lists(ticket).replies
+            ],
             "time_spent": selectors.time_spent_on(user=user, ticket=ticket),
             "error": error,
             **forms,
