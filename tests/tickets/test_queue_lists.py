@@ -157,6 +157,11 @@ def test_lists_in_redis_are_per_agent_and_invalidated(settings, login, agent_a, 
         assert options(get(web_b)[0], "client") == ["东方物流"]
         f.make_site(client=site_a.client, name="深圳分行")
         assert "HX · 深圳分行" in options(get(web_a)[0], "site")
+        requester = f.make_user(client=site_a.client, site=site_a, username="redis_requester")
+        url = reverse("tickets:ticket-workspace", args=[f.make_ticket(requester=requester).pk])
+        assert reply_titles(web_a.get(url).content.decode()) == []
+        ReplyTemplate.objects.create(team=agent_a.teams.get(), title="Via Redis", body="x")
+        assert reply_titles(web_a.get(url).content.decode()) == ["Via Redis"]
     finally:
         cache.clear()
 
