@@ -3,6 +3,7 @@
 `make bench` calls run_pages() after each seeding step. On a database already seeded (to
 compare two builds on the same rows, one after the other):
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/itsm_bench python bench/pages.py
+BENCH_PAGES=workspace,detail measures only the pages whose names contain one of those words.
 """
 
 import html
@@ -98,8 +99,11 @@ def run_pages() -> list[tuple[str, float, int]]:
     # Keep one connection for the whole run, as a long-lived server worker does.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    wanted = [word.strip() for word in os.environ.get("BENCH_PAGES", "").split(",") if word.strip()]
     rows = []
     for name, user, url in page_cases():
+        if wanted and not any(word in name for word in wanted):
+            continue
         web = Client()
         web.force_login(user)
         median, queries = measure(web, url)

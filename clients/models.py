@@ -270,6 +270,10 @@ class User(AbstractUser):
             )
         return self._served_client_ids
 
+    def served_client_ids_if_read(self) -> list[int] | None:
+        """served_client_ids() if this user object has read them already, else None."""
+        return getattr(self, "_served_client_ids", None)
+
     def access_blocked_reason(self) -> str:
         """Why this person may not use the system now ('' if they may)."""
         if self.role in CLIENT_SIDE_ROLES:

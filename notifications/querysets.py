@@ -9,8 +9,11 @@ class NotificationQuerySet(TenantQuerySet):
         return super().visible_to(user).filter(recipient_id=user.pk)
 
     def for_agent(self, user):
-        # A subquery rather than served_client_ids(): the bell costs one query on every page.
-        served = Team.clients.through.objects.filter(team__members=user).values("client_id")
+        # The ids when the page has read them already (the queue and the workspace do); else a
+        # subquery rather than served_client_ids(): the bell costs one query on every page.
+        served = user.served_client_ids_if_read()
+        if served is None:
+            served = Team.clients.through.objects.filter(team__members=user).values("client_id")
         return self.filter(client_id__in=served)
 
     def unread(self):

@@ -25,5 +25,8 @@ def notification_get_for(*, user: User, notification_id: int) -> Notification:
 
 
 def unread_count_for(*, user: User) -> int:
-    """The bell: one query over the partial index of unread rows, counting at most BELL_CAP."""
-    return Notification.objects.visible_to(user).unread()[:BELL_CAP].count()
+    """The bell: one query over the partial index of unread rows, counting at most BELL_CAP
+    (their ids, counted here: Django's COUNT over a LIMIT costs more to build than to run)."""
+    return len(
+        Notification.objects.visible_to(user).unread().values_list("pk", flat=True)[:BELL_CAP]
+    )

@@ -66,8 +66,12 @@ class ClockView:
 def sla_clocks_for(*, user: User, ticket: Ticket, now: datetime | None = None) -> list[ClockView]:
     """The ticket's clocks the user may see (client-side people too), with their ledgers."""
     now = now or timezone.now()
+    # By kind: the model's order (ticket, then kind) would join the ticket for its own order.
     clocks = (
-        SlaClock.objects.visible_to(user).filter(ticket_id=ticket.pk).select_related("calendar")
+        SlaClock.objects.visible_to(user)
+        .filter(ticket_id=ticket.pk)
+        .select_related("calendar")
+        .order_by("kind")
     )
     return sorted((_view(clock, now) for clock in clocks), key=lambda view: view.kind != "response")
 

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import ServiceCategory, Site
+from clients.models import ServiceCategory, Site, Team, User
+from itsm import widgets
 from itsm.fields import IdField, RowChoiceField
 from itsm.forms import Form
 
@@ -89,7 +90,7 @@ class TicketActionForm(VersionedForm):
         label=_("Write as"),
         choices=ComposerMode.CHOICES,
         initial=ComposerMode.PUBLIC,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
     )
     body = forms.CharField(
         label=_("Message"),
@@ -102,19 +103,32 @@ class TicketActionForm(VersionedForm):
         label=_("Time spent (minutes)"), required=False, min_value=0, max_value=24 * 60
     )
     time_kind = forms.ChoiceField(
-        label=_("Where"), choices=TimeEntry.Kind.choices, initial=TimeEntry.Kind.REMOTE
+        label=_("Where"),
+        choices=TimeEntry.Kind.choices,
+        initial=TimeEntry.Kind.REMOTE,
+        widget=widgets.Select,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    assignee = RowChoiceField(label=_("Agent"), queryset=None, required=False)
-    team = RowChoiceField(label=_("Team"), queryset=None, required=False)
-    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=widgets.Select)
+    assignee = RowChoiceField(
+        label=_("Agent"), queryset=None, required=False, widget=widgets.Select
+    )
+    team = RowChoiceField(label=_("Team"), queryset=None, required=False, widget=widgets.Select)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, widget=widgets.Select
+    )
     category = RowChoiceField(
-        label=_("Category"), queryset=ServiceCategory.objects.none(), required=False
+        label=_("Category"),
+        queryset=ServiceCategory.objects.none(),
+        required=False,
+        widget=widgets.Select,
     )
 
-    def __init__(self, *args, ticket, agents, teams, categories, shown=None, **kwargs):
-        """`agents`, `teams`, `categories` validate what is sent; `shown` (queue_lists'
-        ClientLists, cached) are what an unbound form offers, without a query."""
+    def __init__(
+        self, *args, ticket, agents=None, teams=None, categories=None, shown=None, **kwargs
+    ):
+        """`agents`, `teams`, `categories` (querysets) validate what is sent; `shown`
+        (queue_lists' ClientLists, cached) are what an unbound form offers, without a query.
+        A form is given one or the other."""
         initial = {
             "version": ticket.version,
             "status": ticket.status,
@@ -125,9 +139,13 @@ class TicketActionForm(VersionedForm):
             **kwargs.pop("initial", {}),
         }
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["assignee"].queryset = agents
-        self.fields["team"].queryset = teams
-        self.fields["category"].queryset = categories
+        # Without querysets (a form that only offers) nothing sent would be accepted.
+        for name, rows, model in (
+            ("assignee", agents, User),
+            ("team", teams, Team),
+            ("category", categories, ServiceCategory),
+        ):
+            self.fields[name].queryset = rows if rows is not None else model.objects.none()
         for name in ("assignee", "team", "category"):
             self.fields[name].empty_label = "—"
         if shown is not None:

@@ -169,6 +169,13 @@ class Ticket(models.Model):
             models.Index(fields=["client", "status", "created_at"], name="ticket_client_status"),
             # "My tickets" reads newest first (-created_at, -id): the index scanned backwards.
             models.Index(fields=["requester", "created_at", "id"], name="ticket_requester"),
+            # The workspace's "other open tickets" of the requester, newest first: without it
+            # PostgreSQL read all of a requester's tickets (thousands for a busy one) to find five.
+            models.Index(
+                fields=["requester", "created_at"],
+                name="ticket_requester_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
             models.Index(fields=["site", "created_at"], name="ticket_site"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee"),
             models.Index(
@@ -470,16 +477,20 @@ class ReplyTemplate(models.Model):
         return f"{self.team} · {self.title}"
 
     def render(self, *, ticket: Ticket, agent) -> str:
-        # Plain replacement, not str.format: a stray brace in the text must not break the page.
-        values = {
-            "requester_name": ticket.requester.display_name,
-            "reference": ticket.reference,
-            "agent_name": agent.display_name,
-        }
-        text = self.body
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", value)
-        return text
+        return reply_text_fill(self.body, ticket=ticket, agent=agent)
+
+
+def reply_text_fill(body: str, *, ticket: Ticket, agent) -> str:
+    """A reply template's text with its placeholders filled for `ticket`."""
+    # Plain replacement, not str.format: a stray brace in the text must not break the page.
+    values = {
+        "requester_name": ticket.requester.display_name,
+        "reference": ticket.reference,
+        "agent_name": agent.display_name,
+    }
+    for name, value in values.items():
+        body = body.replace("{" + name + "}", value)
+    return body
 
 
 class CreateRequest(models.Model):

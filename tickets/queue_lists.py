@@ -1,14 +1,14 @@
 """The staff's drop-down lists, cached per agent: the queue's (clients, sites, agents, teams,
-categories) and the workspace's for one client (agents, teams, categories).
+categories) and the workspace's for one client (agents, teams, categories, reply templates).
 
-They were five of the queue's ten queries and three of the workspace's on every request, and
+They were five of the queue's ten queries and four of the workspace's on every request, and
 change a few times a day. Each agent's lists sit in the shared cache under a key holding the
 agent's id and the language (so one agent never reads another's, and a category shows in the
 agent's language), for at most TTL seconds, together with the "generation" they were built
-in. Saving or deleting a client, site, person, team, agreement or category, or changing team
-members/clients or an agreement's categories, starts a new generation: every list built before
-is rebuilt on its next read. The TTL bounds staleness where no signal fires (a queryset
-.update(), a Redis outage during which each process counts in its own memory).
+in. Saving or deleting a client, site, person, team, agreement, category or reply template,
+or changing team members/clients or an agreement's categories, starts a new generation: every
+list built before is rebuilt on its next read. The TTL bounds staleness where no signal fires
+(a queryset .update(), a Redis outage during which each process counts in its own memory).
 """
 
 import uuid
@@ -22,11 +22,12 @@ from django.utils.translation import get_language
 from clients.models import Client, ServiceAgreement, ServiceCategory, Site, Team, User
 
 from . import selectors
+from .models import ReplyTemplate
 
 TTL = 60
 GENERATION_KEY = "queue-lists:generation"
 # Bump when the shape of QueueLists changes, so a deploy never unpickles an old one.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ClientLists:
     agents: tuple  # (id, display name)
     teams: tuple  # (id, name)
     categories: tuple  # (id, name in the current language)
+    replies: tuple  # (title, team name, text with its placeholders), the user's reply templates
 
 
 def user_key(user, scope: str = "queue") -> str:
@@ -67,13 +69,17 @@ def build(user) -> QueueLists:
 
 
 def build_for_client(user, client_id: int) -> ClientLists:
-    """The workspace's three lists from the database (three queries)."""
+    """The workspace's four lists from the database (four queries)."""
     agents = selectors.assignable_agents_for(user=user, client_id=client_id)
     return ClientLists(
         agents=tuple((a.pk, a.display_name) for a in agents),
         teams=tuple((t.pk, t.name) for t in selectors.teams_for(user=user, client_id=client_id)),
         categories=tuple(
             (c.pk, c.name) for c in selectors.categories_covered_for(client_id=client_id)
+        ),
+        replies=tuple(
+            (row.title, row.team.name, row.body)
+            for row in selectors.reply_templates_of(user=user, client_id=client_id)
         ),
     )
 
@@ -119,7 +125,7 @@ def invalidate(**kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (Client, Site, User, Team, ServiceAgreement, ServiceCategory):
+    for model in (Client, Site, User, Team, ServiceAgreement, ServiceCategory, ReplyTemplate):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"queue-lists-save-{model}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"queue-lists-del-{model}")
     for through in (

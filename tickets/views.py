@@ -24,7 +24,7 @@ from .forms import (
     ReplyForm,
     TicketActionForm,
 )
-from .models import Priority, Status
+from .models import Priority, Status, reply_text_fill
 from .presenters import options, prepare_rows, queue_rows_html
 from .queue_paging import queue_page
 
@@ -162,18 +162,22 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
 
     def forms_for(self, ticket, data=None, action=None):
         user = self.request.user
+        if action == "update":
+            # A posted form is checked against the lists read afresh.
+            lists = {
+                "agents": selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
+                "teams": selectors.teams_for(user=user, client_id=ticket.client_id),
+                "categories": selectors.categories_covered_for(client_id=ticket.client_id),
+            }
+        else:
+            # A form shown afresh only offers: the cached lists, without a query.
+            lists = {"shown": self.client_lists(ticket)}
         return {
             "action_form": TicketActionForm(
                 data if action == "update" else None,
                 self.request.FILES if action == "update" else None,
                 ticket=ticket,
-                agents=selectors.assignable_agents_for(user=user, client_id=ticket.client_id),
-                teams=selectors.teams_for(user=user, client_id=ticket.client_id),
-                categories=selectors.categories_covered_for(client_id=ticket.client_id),
-                # A page shown afresh offers the cached lists; a posted one re-reads them.
-                shown=None
-                if action == "update"
-                else queue_lists.client_lists_for(user, ticket.client_id),
+                **lists,
             ),
             "edit_form": EditForm(
                 data if action == "edit" else None,
@@ -185,15 +189,40 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
             ),
         }
 
+    def client_lists(self, ticket) -> queue_lists.ClientLists:
+        """The cached drop-down lists of the ticket's client, read once per request."""
+        if getattr(self, "_client_lists", None) is None:
+            self._client_lists = queue_lists.client_lists_for(self.request.user, ticket.client_id)
+        return self._client_lists
+
+    def name_related(self, ticket) -> None:
+        """`assignee_name`, `team_name`, `category_name` from the drop-down lists (the ticket
+        query does not join them); one not offered there (an admin assigned, a category the
+        agreement dropped) costs a query."""
+        lists = self.client_lists(ticket)
+        queue_lists.names_for([ticket], "assignee", dict(lists.agents), str_name)
+        queue_lists.names_for([ticket], "team", dict(lists.teams), lambda team: team.name)
+        queue_lists.names_for(
+            [ticket], "category", dict(lists.categories), lambda category: category.name
+        )
+
     def render_page(self, ticket, forms, error=None, status=200):
         user = self.request.user
+        self.name_related(ticket)
+        # Staff see the whole timeline, so it also tells which resolution a rating belongs to.
+        events = list(selectors.ticket_events_for(user=user, ticket=ticket))
         context = {
             "ticket": ticket,
-            "events": selectors.ticket_events_for(user=user, ticket=ticket),
+            "events": events,
             "other_open": selectors.requester_other_open_tickets(user=user, ticket=ticket),
-            "rating": selectors.rating_for(user=user, ticket=ticket),
+            "rating": selectors.rating_for(
+                user=user, ticket=ticket, resolutions=selectors.resolutions_in(events)
+            ),
             "extra_panels": workspace_panels(user=user, ticket=ticket),
-            "reply_templates": selectors.reply_templates_for(user=user, ticket=ticket),
+            "reply_templates": [
+                (title, team, reply_text_fill(body, ticket=ticket, agent=user))
+                for title, team, body in self.client_lists(ticket).replies
+            ],
             "time_spent": selectors.time_spent_on(user=user, ticket=ticket),
             "error": error,
             **forms,
@@ -201,12 +230,13 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, ticket_id):
-        ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+        ticket = selectors.ticket_workspace_get_for(user=request.user, ticket_id=ticket_id)
         return self.render_page(ticket, self.forms_for(ticket))
 
     def post(self, request, ticket_id):
         user = request.user
-        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
+        # The services re-read the ticket under a lock; this copy is for the page on refusal.
+        ticket = selectors.ticket_workspace_get_for(user=user, ticket_id=ticket_id)
         action = request.POST.get("action")
         if action not in self.ACTIONS:
             return self.render_page(ticket, self.forms_for(ticket), _("Unknown action."), 400)

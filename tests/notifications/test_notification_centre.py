@@ -91,6 +91,17 @@ def test_a_client_no_longer_served_disappears_from_list_bell_and_api(
     assert page.post(reverse("notifications:notification-read", args=[mine.pk])).status_code == 404
 
 
+def test_the_bell_on_a_page_that_read_the_served_clients_counts_only_those(
+    login, user_a1, agent_a, client_a
+):
+    """The queue reads the agent's clients for its rows; the bell reuses them."""
+    notified(user_a1, 2)
+    page = login(agent_a)
+    assert bell(page.get(reverse("tickets:ticket-queue")).content.decode()) == "2"
+    agent_a.teams.get().clients.remove(client_a)
+    assert bell(page.get(reverse("tickets:ticket-queue")).content.decode()) is None
+
+
 def test_list_page_queries_do_not_grow_with_rows(login, user_a1, agent_a):
     page = login(agent_a)
     page.get(reverse("notifications:notification-list"))  # the session's own first queries

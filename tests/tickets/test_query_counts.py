@@ -23,11 +23,12 @@ MY_TICKETS = 4
 CLIENT_LIST = 5
 # session, user, client, ticket, its rating, events, their attachments
 PORTAL_DETAIL = 7
-# session, user, clients, ticket, rating, complaint panel, SLA clocks, reply templates, time
-# spent, bell, events, attachments, the requester's other open tickets
-WORKSPACE = 13
-# clients, sites, agents, teams, categories (queue); agents, teams, categories (workspace)
-QUEUE_LISTS, WORKSPACE_LISTS = 5, 3
+# session, user, clients, ticket, events, attachments, rating, complaint panel, SLA clocks,
+# time spent, bell, the requester's other open tickets
+WORKSPACE = 12
+# clients, sites, agents, teams, categories (queue); agents, teams, categories, reply
+# templates (workspace)
+QUEUE_LISTS, WORKSPACE_LISTS = 5, 4
 
 
 def queries_for(web, url) -> int:

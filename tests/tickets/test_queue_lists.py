@@ -16,6 +16,8 @@ from itsm.tenancy import Role
 from tests import factories as f
 from tests.servers import redis_url, require_redis
 from tickets import queue_lists
+from tickets import services as ticket_services
+from tickets.models import ReplyTemplate, Ticket
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("tickets:ticket-queue")
@@ -155,6 +157,11 @@ def test_lists_in_redis_are_per_agent_and_invalidated(settings, login, agent_a, 
         assert options(get(web_b)[0], "client") == ["东方物流"]
         f.make_site(client=site_a.client, name="深圳分行")
         assert "HX · 深圳分行" in options(get(web_a)[0], "site")
+        requester = f.make_user(client=site_a.client, site=site_a, username="redis_requester")
+        url = reverse("tickets:ticket-workspace", args=[f.make_ticket(requester=requester).pk])
+        assert reply_titles(web_a.get(url).content.decode()) == []
+        ReplyTemplate.objects.create(team=agent_a.teams.get(), title="Via Redis", body="x")
+        assert reply_titles(web_a.get(url).content.decode()) == ["Via Redis"]
     finally:
         cache.clear()
 
@@ -171,3 +178,93 @@ def test_the_workspace_offers_cached_lists_that_follow_changes(login, agent_a, u
     assert "agent_new" not in options(html, "assignee")
     agent_a.teams.get().members.add(f.make_user(role=Role.AGENT, username="agent_new"))
     assert "agent_new" in options(web.get(url).content.decode(), "assignee")
+
+
+def header(html: str) -> str:
+    """The workspace's ticket card: client, site, category, assignee and team."""
+    return re.search(r'<div class="card">.*?<div class="markdown">', html, re.S).group(0)
+
+
+def reply_titles(html: str) -> list[str]:
+    found = re.search(r'<select id="reply-template".*?</select>', html, re.S)
+    return re.findall(r'title="[^"]*">([^<]*)</option>', found.group(0)) if found else []
+
+
+def test_the_workspace_names_assignee_team_and_category_as_they_are_now(
+    login, agent_a, user_a1, client_a
+):
+    category = ServiceCategory.objects.get(code="desktop")
+    ticket = f.make_ticket(requester=user_a1, category=category)
+    team = agent_a.teams.get()
+    ticket_services.ticket_assign(actor=agent_a, ticket=ticket, agent=agent_a, team=team)
+    web = web_for(agent_a)
+    url = reverse("tickets:ticket-workspace", args=[ticket.pk])
+    card = header(web.get(url).content.decode())
+    assert "agent_a" in card and "Team A" in card and category.name in card
+    team.name = "Team A (night)"
+    team.save()
+    agent_a.first_name, agent_a.last_name = "Wang", "Fang"
+    agent_a.save()
+    category.name_zh = category.name_en = "桌面支持"
+    category.save()
+    card = header(web.get(url).content.decode())
+    assert "Team A (night)" in card and "Wang Fang" in card and "桌面支持" in card
+
+
+def test_names_not_on_the_lists_are_read_for_the_page(login, agent_a, admin_user, user_a1):
+    """An admin on no team, a team that stopped serving the client, a category the agreement
+    no longer covers: none is offered in the drop-downs, yet the card names each."""
+    category = ServiceCategory.objects.create(code="printer", name_zh="Printer", name_en="Printer")
+    ticket = f.make_ticket(requester=user_a1)
+    night = f.make_team(members=[agent_a], clients=[user_a1.client], name="Night shift")
+    ticket_services.ticket_assign(actor=admin_user, ticket=ticket, agent=admin_user, team=night)
+    ticket.refresh_from_db()
+    Ticket.objects.filter(pk=ticket.pk).update(category=category)
+    night.clients.clear()
+    web = web_for(agent_a)
+    html = web.get(reverse("tickets:ticket-workspace", args=[ticket.pk])).content.decode()
+    assert "admin1" not in options(html, "assignee") and "Night shift" not in options(html, "team")
+    assert "Printer" not in options(html, "category")
+    card = header(html)
+    assert "admin1" in card and "Night shift" in card and "Printer" in card
+
+
+def test_reply_templates_are_cached_per_agent_and_follow_changes(
+    login, agent_a, agent_b, user_a1, user_b1
+):
+    ticket_a, ticket_b = f.make_ticket(requester=user_a1), f.make_ticket(requester=user_b1)
+    team_a, team_b = agent_a.teams.get(), agent_b.teams.get()
+    mine = ReplyTemplate.objects.create(team=team_a, title="Received", body="Hi {reference}")
+    ReplyTemplate.objects.create(team=team_b, title="Team B only", body="secret B")
+    web_a, web_b = web_for(agent_a), web_for(agent_b)
+    url_a = reverse("tickets:ticket-workspace", args=[ticket_a.pk])
+    url_b = reverse("tickets:ticket-workspace", args=[ticket_b.pk])
+    html_a = web_a.get(url_a).content.decode()
+    assert reply_titles(html_a) == ["Received"] and f"Hi {ticket_a.reference}" in html_a
+    html_b = web_b.get(url_b).content.decode()  # agent_a's are cached now
+    assert reply_titles(html_b) == ["Team B only"] and "Received" not in html_b
+    assert reply_titles(web_a.get(url_a).content.decode()) == ["Received"]
+    mine.title = "Received, thanks"
+    mine.save()
+    assert reply_titles(web_a.get(url_a).content.decode()) == ["Received, thanks"]
+    ReplyTemplate.objects.create(team=team_a, title="Closing", body="Bye")
+    assert reply_titles(web_a.get(url_a).content.decode()) == ["Closing", "Received, thanks"]
+    mine.is_active = False
+    mine.save()
+    assert reply_titles(web_a.get(url_a).content.decode()) == ["Closing"]
+    team_a.members.remove(agent_a)
+    team_b.members.add(agent_a)
+    team_b.clients.add(user_a1.client)
+    assert reply_titles(web_a.get(url_a).content.decode()) == ["Team B only"]
+
+
+def test_an_admin_gets_the_templates_of_each_clients_teams(
+    login, admin_user, agent_a, agent_b, user_a1, user_b1
+):
+    ReplyTemplate.objects.create(team=agent_a.teams.get(), title="For A", body="a")
+    ReplyTemplate.objects.create(team=agent_b.teams.get(), title="For B", body="b")
+    web = web_for(admin_user)
+    for requester, expected in ((user_a1, ["For A"]), (user_b1, ["For B"]), (user_a1, ["For A"])):
+        ticket = f.make_ticket(requester=requester)
+        html = web.get(reverse("tickets:ticket-workspace", args=[ticket.pk])).content.decode()
+        assert reply_titles(html) == expected
