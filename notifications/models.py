@@ -24,8 +24,12 @@ class Notification(models.Model):
     language, from the kind and the ticket; `key` names the event so it is stored once."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    recipient = models.ForeignKey(  # indexed by notification_inbox, which starts with it
+        User,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+        db_index=False,
     )
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket")
