@@ -16,4 +16,5 @@ RUN DEBUG=true python manage.py collectstatic --noinput \
 USER itsm
 
 EXPOSE 8000
-CMD ["gunicorn", "itsm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]
+# Workers: one per core, or WEB_CONCURRENCY (gunicorn.conf.py).
+CMD ["gunicorn", "itsm.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
-WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
+# Default: gunicorn.conf.py's count, as deployed (one worker per core).
+WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS") or os.environ.get("WEB_CONCURRENCY")
 IN_PROCESS = int(os.environ.get("BENCH_API_INPROCESS", "200"))
 BODY = json.dumps({"subject": "基准测试 API", "description": "created by the throughput bench"})
 
@@ -31,6 +32,12 @@ def token_for(username: str) -> str:
     from clients.services import api_token_create
 
     return api_token_create(actor=User.objects.get(username=username), name="benchmark")[1]
+
+
+def gunicorn_default_workers() -> int:
+    import runpy
+
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
 
 def wait_until_up(timeout: float = 30) -> None:
@@ -110,6 +117,8 @@ def run(usernames: list[str]) -> tuple[float, dict[str, float]]:
     cores left over by other work, the milliseconds per ticket hardly."""
     tokens = [token_for(name) for name in usernames]
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    if WORKERS:
+        env["WEB_CONCURRENCY"] = WORKERS
     server = subprocess.Popen(
         [
             sys.executable,
@@ -118,8 +127,6 @@ def run(usernames: list[str]) -> tuple[float, dict[str, float]]:
             "itsm.wsgi:application",
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--workers",
-            WORKERS,
             "--log-level",
             "warning",
         ],
@@ -216,7 +223,8 @@ if __name__ == "__main__":
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(
             f"API ticket creation: {rate:.0f} tickets/s "
-            f"({CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s; "
+            f"({CLIENTS} clients, {WORKERS or gunicorn_default_workers()} gunicorn workers, "
+            f"{SECONDS:.0f} s; "
             f"load average after: {load})"
         )
         print(
