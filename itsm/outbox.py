@@ -117,14 +117,10 @@ def outbound_email_claim(*, email_id: int, now=None) -> OutboundEmail | None:
     UNCONFIRMED_RETRY_AFTER away, which is what a killed worker leaves behind.
     """
     now = now or timezone.now()
-    claimed = OutboundEmail.objects.filter(
-        due_filter(now), pk=email_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
-    ).update(
-        attempted_at=now,
-        next_attempt_at=now + UNCONFIRMED_RETRY_AFTER,
-        attempts=F("attempts") + 1,
+    unsent = OutboundEmail.objects.filter(
+        pk=email_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
     )
-    if not claimed:
+    if not claim(unsent, now=now, retry_after=UNCONFIRMED_RETRY_AFTER):
         return None
     email = OutboundEmail.objects.get(pk=email_id)
     if not email.message_id:  # rows stored before Message-IDs existed get theirs now, once
@@ -135,6 +131,17 @@ def outbound_email_claim(*, email_id: int, now=None) -> OutboundEmail | None:
 
 def due_filter(now) -> Q:
     return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def claim(rows, *, now, retry_after) -> bool:
+    """Take the due one of `rows` (an outbox row, unsent) for sending: one conditional UPDATE,
+    so of two senders exactly one wins; the next attempt moves `retry_after` away, which is
+    what a sender killed mid-send leaves behind."""
+    return bool(
+        rows.filter(due_filter(now)).update(
+            attempted_at=now, next_attempt_at=now + retry_after, attempts=F("attempts") + 1
+        )
+    )
 
 
 def outbound_email_send(*, email_id: int, now=None) -> bool:

@@ -16,10 +16,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from itsm.outbox import due_filter
+from itsm.outbox import claim, due_filter
 
 from .models import RobotMessage
 from .vendors import answer_error, request_for
@@ -78,14 +77,10 @@ def messages_dispatch(message_ids: list[int]) -> None:
 
 
 def message_claim(*, message_id: int, now) -> RobotMessage | None:
-    claimed = RobotMessage.objects.filter(
-        due_filter(now), pk=message_id, sent_at__isnull=True, failed_at__isnull=True
-    ).update(
-        attempted_at=now,
-        next_attempt_at=now + UNCONFIRMED_RETRY_AFTER,
-        attempts=F("attempts") + 1,
+    unsent = RobotMessage.objects.filter(
+        pk=message_id, sent_at__isnull=True, failed_at__isnull=True
     )
-    if not claimed:
+    if not claim(unsent, now=now, retry_after=UNCONFIRMED_RETRY_AFTER):
         return None
     return RobotMessage.objects.select_related("target__team").get(pk=message_id)
 

@@ -142,14 +142,9 @@ def _follow_status(ticket: Ticket, clocks: list[SlaClock], now: datetime) -> set
     return changed
 
 
-def _sla_event(ticket_id: int, client_id: int, facts: dict, *, internal: bool = False):
+def _sla_event(ticket_id: int, client_id: int, facts: dict):
     return TicketEvent(
-        ticket_id=ticket_id,
-        client_id=client_id,
-        actor=None,
-        kind=TicketEvent.Kind.SLA,
-        data=facts,
-        is_internal=internal,
+        ticket_id=ticket_id, client_id=client_id, actor=None, kind=TicketEvent.Kind.SLA, data=facts
     )
 
 

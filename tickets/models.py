@@ -492,9 +492,6 @@ class ReplyTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.team} · {self.title}"
 
-    def render(self, *, ticket: Ticket, agent) -> str:
-        return reply_text_fill(self.body, ticket=ticket, agent=agent)
-
 
 def reply_text_fill(body: str, *, ticket: Ticket, agent) -> str:
     """A reply template's text with its placeholders filled for `ticket`."""

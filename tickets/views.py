@@ -230,13 +230,17 @@ class TicketWorkspaceView(StaffRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, ticket_id):
-        ticket = selectors.ticket_workspace_get_for(user=request.user, ticket_id=ticket_id)
+        ticket = selectors.ticket_get_for(
+            user=request.user, ticket_id=ticket_id, related=selectors.WORKSPACE_RELATED
+        )
         return self.render_page(ticket, self.forms_for(ticket))
 
     def post(self, request, ticket_id):
         user = request.user
         # The services re-read the ticket under a lock; this copy is for the page on refusal.
-        ticket = selectors.ticket_workspace_get_for(user=user, ticket_id=ticket_id)
+        ticket = selectors.ticket_get_for(
+            user=user, ticket_id=ticket_id, related=selectors.WORKSPACE_RELATED
+        )
         action = request.POST.get("action")
         if action not in self.ACTIONS:
             return self.render_page(ticket, self.forms_for(ticket), _("Unknown action."), 400)

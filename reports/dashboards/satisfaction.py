@@ -83,19 +83,22 @@ def csat_by_month_for(*, user, limit: int = 24) -> list[dict]:
         .filter(sent__gt=0)
         .order_by("-month", "client__name")[:limit]
     )
-    return [
-        {
-            "client_id": row["client_id"],
-            "client": row["client__name"],
-            "month": row["month"],
-            "sent": row["sent"],
-            "answered": row["answered"],
-            "response_rate": percent(row["answered"], row["sent"]),
-            "average": ratio(row["score_sum"], row["rated"]),
-            "distribution": {score: row[f"s{score}"] for score in range(1, 6)},
-        }
-        for row in rows
-    ]
+    months = []
+    for row in rows:
+        figures = csat_figures(row)  # the counters are named as csat_figures reads them
+        months.append(
+            {
+                "client_id": row["client_id"],
+                "client": row["client__name"],
+                "month": row["month"],
+                "sent": figures["sent"],
+                "answered": figures["answered"],
+                "response_rate": figures["response_rate"],
+                "average": figures["csat"],
+                "distribution": {d["score"]: d["count"] for d in figures["distribution"]},
+            }
+        )
+    return months
 
 
 def csat_figures(t: dict) -> dict:
